@@ -1,0 +1,193 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dapper;
+using Plugin.ImapMail.Contracts.Hosting;
+
+namespace Plugin.ImapMail.Accounts;
+
+/// <summary>The accounts of the current tenant. Every statement filters on the tenant: no call reaches another tenant's rows.</summary>
+internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    private const string Columns =
+        "id, tenant_id, name, email, is_default, link_crm, settings, imap_secret, smtp_secret, needs_credentials";
+
+    public async Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant ORDER BY name, id",
+            new { tenant = tenant.TenantId },
+            cancellationToken: cancellationToken));
+        return rows.Select(ToAccount).ToList();
+    }
+
+    public async Task<Account?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await GetAsync(connection, null, id, cancellationToken);
+    }
+
+    public async Task<Account?> GetDefaultAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant AND is_default = @yes",
+            new { tenant = tenant.TenantId, yes = true },
+            cancellationToken: cancellationToken));
+        return row is null ? null : ToAccount(row);
+    }
+
+    /// <summary>Inserts an account; when it is the default, the tenant's previous default is unticked in the same transaction.</summary>
+    public async Task<long> InsertAsync(AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (settings.IsDefault)
+        {
+            await ClearDefaultAsync(connection, transaction, exceptId: 0, cancellationToken);
+        }
+
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO imapmail_account
+                (tenant_id, name, kind, email, is_default, link_crm, imap_host, settings, imap_secret, smtp_secret, needs_credentials, created_at, updated_at)
+            VALUES
+                (@tenant, @name, @kind, @email, @isDefault, @linkCrm, @imapHost, @settings, @imapSecret, @smtpSecret, @no, @now, @now)
+            RETURNING id
+            """,
+            new
+            {
+                tenant = tenant.TenantId,
+                name = settings.Name,
+                kind = settings.Kind,
+                email = settings.Email,
+                isDefault = settings.IsDefault,
+                linkCrm = settings.LinkToCrm,
+                imapHost = settings.ImapHost,
+                settings = JsonSerializer.Serialize(settings, Json),
+                imapSecret = protectedImapSecret,
+                smtpSecret = protectedSmtpSecret,
+                no = false,
+                now,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>Replaces an account's settings and secrets; returns false when the tenant has no such account.</summary>
+    public async Task<bool> UpdateAsync(long id, AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, bool needsNewCredentials, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (settings.IsDefault)
+        {
+            await ClearDefaultAsync(connection, transaction, exceptId: id, cancellationToken);
+        }
+
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imapmail_account
+               SET name = @name, kind = @kind, email = @email, is_default = @isDefault, link_crm = @linkCrm,
+                   imap_host = @imapHost, settings = @settings, imap_secret = @imapSecret, smtp_secret = @smtpSecret,
+                   needs_credentials = @needsNewCredentials, updated_at = @now
+             WHERE tenant_id = @tenant AND id = @id
+            """,
+            new
+            {
+                tenant = tenant.TenantId,
+                id,
+                name = settings.Name,
+                kind = settings.Kind,
+                email = settings.Email,
+                isDefault = settings.IsDefault,
+                linkCrm = settings.LinkToCrm,
+                imapHost = settings.ImapHost,
+                settings = JsonSerializer.Serialize(settings, Json),
+                imapSecret = protectedImapSecret,
+                smtpSecret = protectedSmtpSecret,
+                needsNewCredentials,
+                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return changed == 1;
+    }
+
+    public async Task SetNeedsNewCredentialsAsync(long id, bool value, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imapmail_account SET needs_credentials = @value WHERE tenant_id = @tenant AND id = @id",
+            new { tenant = tenant.TenantId, id, value },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Deletes an account and everything under it; returns false when the tenant has no such account.</summary>
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { tenant = tenant.TenantId, id };
+        // Note: children are deleted explicitly rather than by ON DELETE CASCADE, which SQLite applies only when the host enabled foreign keys.
+        foreach (var table in new[] { "imapmail_message", "imapmail_folder", "imapmail_crm_link", "imapmail_outbox" })
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM {table} WHERE tenant_id = @tenant AND account_id = @id", parameters, transaction, cancellationToken: cancellationToken));
+        }
+
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM imapmail_account WHERE tenant_id = @tenant AND id = @id", parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return deleted == 1;
+    }
+
+    private async Task<Account?> GetAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant AND id = @id",
+            new { tenant = tenant.TenantId, id },
+            transaction,
+            cancellationToken: cancellationToken));
+        return row is null ? null : ToAccount(row);
+    }
+
+    private Task<int> ClearDefaultAsync(DbConnection connection, DbTransaction transaction, long exceptId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imapmail_account SET is_default = @no WHERE tenant_id = @tenant AND id <> @exceptId AND is_default = @yes",
+            new { tenant = tenant.TenantId, exceptId, no = false, yes = true },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private static Account ToAccount(Row row)
+    {
+        var settings = JsonSerializer.Deserialize<AccountSettings>(row.Settings, Json) ?? new AccountSettings();
+        // The columns are the truth for what other statements change (the default tick moves between accounts).
+        settings = settings with { Name = row.Name, Email = row.Email, IsDefault = row.IsDefault, LinkToCrm = row.LinkCrm };
+        return new Account(row.Id, row.TenantId, settings, row.ImapSecret, row.SmtpSecret, row.NeedsCredentials);
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public long TenantId { get; init; }
+        public string Name { get; init; } = "";
+        public string Email { get; init; } = "";
+        public bool IsDefault { get; init; }
+        public bool LinkCrm { get; init; }
+        public string Settings { get; init; } = "{}";
+        public string? ImapSecret { get; init; }
+        public string? SmtpSecret { get; init; }
+        public bool NeedsCredentials { get; init; }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Contracts.Settings;
+using Plugin.ImapMail.Resources;
+
+namespace Plugin.ImapMail.Accounts;
+
+/// <summary>A settings tab made of <see cref="AccountFields"/> rows; the five tabs differ only in id, order and what they add.</summary>
+internal abstract class AccountTab(AccountStore accounts, string id, int order) : ISettingsTab
+{
+    public string Id => id;
+
+    public int Order => order;
+
+    protected AccountStore Accounts => accounts;
+
+    public string GetTitle(CultureInfo culture) => Strings.Get("Tab_" + char.ToUpperInvariant(id[0]) + id[1..], culture);
+
+    public async Task<SettingsTabView> LoadAsync(long? accountId, CultureInfo culture, CancellationToken cancellationToken = default)
+    {
+        var account = await FindAsync(accountId, culture, cancellationToken);
+        var settings = account?.Settings ?? new AccountSettings();
+        var fields = AccountFields.OfTab(id)
+            .Select(f => f.Render(settings, culture, f.Kind == FieldKind.Secret ? SecretPlaceholder(account, f.Key, culture) : null))
+            .ToList();
+        var (folders, notices) = await LoadExtrasAsync(account, culture, cancellationToken);
+        return new SettingsTabView(id, order, GetTitle(culture), fields, folders, notices);
+    }
+
+    public async Task<IReadOnlyList<SettingsFieldError>> ValidateAsync(long? accountId, IReadOnlyDictionary<string, string?> values, CultureInfo culture, CancellationToken cancellationToken = default)
+    {
+        var account = await FindAsync(accountId, culture, cancellationToken);
+        var form = AccountForm.Apply(account, values);
+        return form.RenderErrors(culture).Where(e => AccountFields.Find(e.Key)?.TabId == id).ToList();
+    }
+
+    /// <summary>What a tab shows beside its fields (the folder tree, notices).</summary>
+    protected virtual Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<SettingsFolderRow>, IReadOnlyList<string>)>(([], []));
+
+    private async Task<Account?> FindAsync(long? accountId, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        if (accountId is not { } accountIdValue)
+        {
+            return null;
+        }
+
+        return await accounts.GetAsync(accountIdValue, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountIdValue));
+    }
+
+    private static string? SecretPlaceholder(Account? account, string key, CultureInfo culture)
+    {
+        var stored = key == AccountFields.ImapPassword ? account?.ProtectedImapSecret : account?.ProtectedSmtpSecret;
+        return stored is null ? null : Strings.Get("Value_set", culture);
+    }
+}
+
+internal sealed class GeneralTab(AccountStore accounts) : AccountTab(accounts, AccountFields.General, 100);
+
+internal sealed class ServersTab(AccountStore accounts) : AccountTab(accounts, AccountFields.Servers, 200);
+
+internal sealed class ReceiptsTab(AccountStore accounts) : AccountTab(accounts, AccountFields.Receipts, 400);
+
+internal sealed class AdvancedTab(AccountStore accounts) : AccountTab(accounts, AccountFields.Advanced, 500);

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Plugin.ImapMail.Contracts.Accounts;
+using Plugin.ImapMail.Contracts.Settings;
+
+namespace Plugin.ImapMail.Accounts;
+
+internal static class AccountsServiceCollectionExtensions
+{
+    /// <summary>The account store, the account settings service and the five settings tabs.</summary>
+    public static IServiceCollection AddImapMailAccounts(this IServiceCollection services)
+    {
+        services.AddScoped<AccountStore>();
+        services.AddScoped<IImapAccountSettings, AccountSettingsService>();
+        services.AddScoped<ISettingsTab, GeneralTab>();
+        services.AddScoped<ISettingsTab, ServersTab>();
+        services.AddScoped<ISettingsTab, FoldersTab>();
+        services.AddScoped<ISettingsTab, ReceiptsTab>();
+        services.AddScoped<ISettingsTab, AdvancedTab>();
+        return services;
+    }
+}

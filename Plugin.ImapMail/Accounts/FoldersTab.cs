@@ -1,0 +1,41 @@
+using System.Globalization;
+using Plugin.ImapMail.Contracts.Folders;
+using Plugin.ImapMail.Contracts.Settings;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Resources;
+
+namespace Plugin.ImapMail.Accounts;
+
+/// <summary>The Folders tab: the account's folder tree with each folder's role, where it came from, and its sync tick.</summary>
+internal sealed class FoldersTab(AccountStore accounts, FolderStore folders) : AccountTab(accounts, AccountFields.Folders, 300)
+{
+    protected override async Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        if (account is null)
+        {
+            return ([], [Strings.Get("Notice_noFolders", culture)]);
+        }
+
+        var stored = await folders.ListAsync(account.Id, cancellationToken);
+        var rows = stored
+            .Where(f => f.State != FolderStates.Deleted)
+            .Select(f => f.ToInfo())
+            .Select(f => new SettingsFolderRow(f, RoleLabel(f.Role, culture), RoleSourceLabel(f.RoleSource, culture)))
+            .ToList();
+        var notices = new List<string>();
+        if (rows.Count == 0)
+        {
+            notices.Add(Strings.Get("Notice_noFolders", culture));
+        }
+        else if (rows.All(r => r.Folder.Role != FolderRole.Sent))
+        {
+            notices.Add(Strings.Get("Notice_noSentFolder", culture));
+        }
+
+        return (rows, notices);
+    }
+
+    public static string RoleLabel(FolderRole role, CultureInfo culture) => Strings.Get("Role_" + FolderRoles.ToStored(role), culture);
+
+    public static string RoleSourceLabel(FolderRoleSource source, CultureInfo culture) => Strings.Get("RoleSource_" + FolderRoles.ToStored(source), culture);
+}

@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Contracts.Accounts;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Resources;
+
+namespace Plugin.ImapMail.Connection;
+
+/// <summary>
+/// Opens authenticated IMAP and SMTP sessions for an account under its security rules: TLS or STARTTLS (never a silent
+/// fall back to plain text), plain text only to loopback or when the administrator accepted it, certificates validated
+/// against the system store or matched to one pinned SHA-256 fingerprint — never "accept all".
+/// </summary>
+internal sealed class MailConnector(
+    ISecretProtector protector,
+    ITenantContext tenant,
+    ConnectionDefaults defaults,
+    ILogger<MailConnector> logger,
+    IOAuthTokenProvider? oauth = null)
+{
+    /// <summary>Opens an authenticated IMAP session with the stored settings and password.</summary>
+    /// <exception cref="ImapMailException">Any failure, in the administrator's words.</exception>
+    public async Task<ImapClient> OpenImapAsync(Account account, CancellationToken cancellationToken = default)
+    {
+        var culture = tenant.UiCulture;
+        var password = ReadSecret(account, smtp: false, culture);
+        var s = account.Settings;
+        var (check, client) = await ConnectAsync(
+            () => new ImapClient(),
+            ConnectionDefaults.Candidates(s.ImapHost, s.ImapPort, s.ImapSecurity, defaults.Imap),
+            account.Id, s, s.ImapUser, password, culture, keepOpen: true, cancellationToken);
+        if (client is null)
+        {
+            throw new ImapMailException(check.ErrorKind ?? ImapMailErrorKind.ConnectionLost, check.Message);
+        }
+
+        return (ImapClient)client;
+    }
+
+    /// <summary>Opens an authenticated SMTP session with the account's own outgoing server.</summary>
+    /// <exception cref="ImapMailException">Any failure, in the administrator's words.</exception>
+    public async Task<SmtpClient> OpenSmtpAsync(Account account, CancellationToken cancellationToken = default)
+    {
+        var culture = tenant.UiCulture;
+        var s = account.Settings;
+        var password = ReadSecret(account, smtp: !s.SmtpSameLogin, culture);
+        var (check, client) = await ConnectAsync(
+            () => new SmtpClient(),
+            ConnectionDefaults.Candidates(s.SmtpHost, s.SmtpPort, s.SmtpSecurity, defaults.Smtp),
+            account.Id, s, s.SmtpSameLogin ? s.ImapUser : s.SmtpUser, password, culture, keepOpen: true, cancellationToken);
+        if (client is null)
+        {
+            throw new ImapMailException(check.ErrorKind ?? ImapMailErrorKind.ConnectionLost, check.Message);
+        }
+
+        return (SmtpClient)client;
+    }
+
+    /// <summary>Tries to log in to the IMAP server; with blank port or security, tries the usual ones in turn.</summary>
+    public async Task<(ConnectionCheck Check, ImapClient? Client)> ProbeImapAsync(long? accountId, AccountSettings s, string? password, CultureInfo culture, bool keepOpen, CancellationToken cancellationToken = default)
+    {
+        var (check, client) = await ConnectAsync(
+            () => new ImapClient(),
+            ConnectionDefaults.Candidates(s.ImapHost, s.ImapPort, s.ImapSecurity, defaults.Imap),
+            accountId, s, s.ImapUser, password, culture, keepOpen, cancellationToken);
+        return (check, (ImapClient?)client);
+    }
+
+    /// <summary>Tries to log in to the account's own SMTP server; with blank port or security, tries the usual ones in turn.</summary>
+    public async Task<ConnectionCheck> ProbeSmtpAsync(long? accountId, AccountSettings s, string? password, CultureInfo culture, CancellationToken cancellationToken = default)
+    {
+        var (check, _) = await ConnectAsync(
+            () => new SmtpClient(),
+            ConnectionDefaults.Candidates(s.SmtpHost, s.SmtpPort, s.SmtpSecurity, defaults.Smtp),
+            accountId, s, s.SmtpSameLogin ? s.ImapUser : s.SmtpUser, password, culture, keepOpen: false, cancellationToken);
+        return check;
+    }
+
+    /// <summary>The account's secret in clear, for a login.</summary>
+    public string? ReadSecret(Account account, bool smtp, CultureInfo culture)
+    {
+        if (account.Settings.AuthMechanism == AuthMechanisms.OAuth2)
+        {
+            return null;
+        }
+
+        var stored = smtp ? account.ProtectedSmtpSecret : account.ProtectedImapSecret;
+        if (stored is null)
+        {
+            throw new ImapMailException(ImapMailErrorKind.AuthenticationFailed, Strings.Get("Conn_noSecret", culture));
+        }
+
+        try
+        {
+            return protector.Unprotect(stored);
+        }
+        catch (CryptographicException)
+        {
+            logger.LogWarning("The stored secret of account {AccountId} could not be decrypted", account.Id);
+            throw new ImapMailException(ImapMailErrorKind.SecretUnreadable, Strings.Get("Conn_secretUnreadable", culture));
+        }
+    }
+
+    private async Task<(ConnectionCheck Check, MailService? Client)> ConnectAsync(
+        Func<MailService> create,
+        IReadOnlyList<Endpoint> candidates,
+        long? accountId,
+        AccountSettings s,
+        string user,
+        string? password,
+        CultureInfo culture,
+        bool keepOpen,
+        CancellationToken cancellationToken)
+    {
+        ConnectionCheck? last = null;
+        foreach (var endpoint in candidates)
+        {
+            if (endpoint.Security == TransportSecurity.None && !s.AcceptPlaintext && !AccountFields.IsLoopback(endpoint.Host))
+            {
+                last = Failed(ImapMailErrorKind.Validation, Strings.Format("Conn_plaintextRefused", culture, endpoint.Host), endpoint, null);
+                continue;
+            }
+
+            var client = create();
+            var (check, keep) = await TryAsync(client, endpoint, accountId, s, user, password, culture, cancellationToken);
+            if (check.Succeeded)
+            {
+                if (keepOpen && keep)
+                {
+                    return (check, client);
+                }
+
+                await DisconnectQuietlyAsync(client);
+                return (check, null);
+            }
+
+            client.Dispose();
+            last = check;
+            // Only "nothing there" is worth trying the next candidate; a certificate, login or name failure is the answer.
+            if (check.ErrorKind is not (ImapMailErrorKind.ConnectionRefused or ImapMailErrorKind.Timeout or ImapMailErrorKind.StartTlsNotOffered))
+            {
+                break;
+            }
+        }
+
+        return (last ?? Failed(ImapMailErrorKind.ConnectionRefused, Strings.Format("Conn_refused", culture, s.ImapHost, 0), new Endpoint(s.ImapHost, 0, TransportSecurity.Ssl), null), null);
+    }
+
+    private async Task<(ConnectionCheck Check, bool Keep)> TryAsync(MailService client, Endpoint endpoint, long? accountId, AccountSettings s, string user, string? password, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        string? fingerprint = null;
+        SslPolicyErrors policyErrors = SslPolicyErrors.None;
+        var pinned = s.PinnedCertificate;
+        client.Timeout = s.TimeoutSeconds * 1000;
+        client.CheckCertificateRevocation = false;
+        client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            fingerprint = Fingerprint(certificate);
+            policyErrors = errors;
+            return errors == SslPolicyErrors.None || (pinned.Length == 64 && string.Equals(fingerprint, pinned, StringComparison.Ordinal));
+        };
+
+        var options = endpoint.Security switch
+        {
+            TransportSecurity.Ssl => SecureSocketOptions.SslOnConnect,
+            TransportSecurity.StartTls => SecureSocketOptions.StartTls,
+            _ => SecureSocketOptions.None,
+        };
+
+        try
+        {
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, options, cancellationToken);
+            if (s.AuthMechanism == AuthMechanisms.OAuth2)
+            {
+                var token = oauth is null ? null : await oauth.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, cancellationToken);
+                if (token is null)
+                {
+                    return (Failed(ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user), endpoint, fingerprint), false);
+                }
+
+                await client.AuthenticateAsync(new SaslMechanismOAuth2(user, token), cancellationToken);
+            }
+            else if (s.AuthMechanism != AuthMechanisms.Automatic)
+            {
+                var mechanism = SaslMechanism.Create(s.AuthMechanism, new NetworkCredential(user, password))
+                    ?? throw new AuthenticationException($"The mechanism {s.AuthMechanism} is not supported.");
+                await client.AuthenticateAsync(mechanism, cancellationToken);
+            }
+            else
+            {
+                await client.AuthenticateAsync(new NetworkCredential(user, password), cancellationToken);
+            }
+
+            var capabilities = client switch
+            {
+                ImapClient imap => imap.Capabilities.ToString().Split(", ", StringSplitOptions.RemoveEmptyEntries),
+                SmtpClient smtp => smtp.Capabilities.ToString().Split(", ", StringSplitOptions.RemoveEmptyEntries),
+                _ => [],
+            };
+            logger.LogInformation("Logged in to {Endpoint} for account {AccountId}", endpoint, accountId);
+            var check = new ConnectionCheck(true, null, Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security)),
+                endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), fingerprint, capabilities);
+            return (check, true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var (kind, message) = Describe(ex, endpoint, s, fingerprint, policyErrors, user, culture);
+            logger.LogInformation("Connection to {Endpoint} for account {AccountId} failed: {Kind}", endpoint, accountId, kind);
+            return (Failed(kind, message, endpoint, fingerprint), false);
+        }
+    }
+
+    /// <summary>Turns a connection failure into an error kind and a message an administrator can act on.</summary>
+    internal static (ImapMailErrorKind Kind, string Message) Describe(Exception ex, Endpoint endpoint, AccountSettings s, string? fingerprint, SslPolicyErrors policyErrors, string user, CultureInfo culture)
+    {
+        var host = endpoint.Host;
+        var port = endpoint.Port;
+        return ex switch
+        {
+            SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
+                (ImapMailErrorKind.HostNotFound, Strings.Format("Conn_hostNotFound", culture, host)),
+            SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
+                (ImapMailErrorKind.ConnectionRefused, Strings.Format("Conn_refused", culture, host, port)),
+            SocketException { SocketErrorCode: SocketError.TimedOut } or TimeoutException or OperationCanceledException =>
+                (ImapMailErrorKind.Timeout, Strings.Format("Conn_timeout", culture, host, port, s.TimeoutSeconds)),
+            SslHandshakeException when fingerprint is not null && policyErrors != SslPolicyErrors.None =>
+                (ImapMailErrorKind.CertificateNotTrusted, Strings.Format("Conn_certificate", culture, host, port, policyErrors, fingerprint)),
+            SslHandshakeException =>
+                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_tls", culture, host, port, ex.Message)),
+            NotSupportedException when endpoint.Security == TransportSecurity.StartTls =>
+                (ImapMailErrorKind.StartTlsNotOffered, Strings.Format("Conn_startTls", culture, host, port)),
+            AuthenticationException =>
+                (ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_auth", culture, user)),
+            ImapCommandException or SmtpCommandException =>
+                (ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ex.Message)),
+            _ =>
+                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ex.Message)),
+        };
+    }
+
+    private static ConnectionCheck Failed(ImapMailErrorKind kind, string message, Endpoint endpoint, string? fingerprint) =>
+        new(false, kind, message, endpoint.Host, endpoint.Port, null, fingerprint, []);
+
+    public static string Fingerprint(X509Certificate certificate) =>
+        Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
+
+    private static async Task DisconnectQuietlyAsync(MailService client)
+    {
+        try
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or ProtocolException or SocketException or ImapCommandException or SmtpCommandException)
+        {
+            // Note: the login already succeeded; a server that drops the connection on LOGOUT changes nothing.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+}

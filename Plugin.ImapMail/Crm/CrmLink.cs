@@ -1,0 +1,20 @@
+using Plugin.ImapMail.Contracts.Crm;
+
+namespace Plugin.ImapMail.Crm;
+
+/// <summary>A stored link between a message (by its link key) and a customer card.</summary>
+internal sealed class CrmLink
+{
+    public long Id { get; init; }
+    public long AccountId { get; init; }
+    public string MessageKey { get; init; } = "";
+    public string CustomerId { get; init; } = "";
+    public string? ContactId { get; init; }
+    public string Reason { get; init; } = "";
+
+    /// <summary>Null for links the chain made; <c>linked</c> or <c>unlinked</c> for a person's choice.</summary>
+    public string? ManualState { get; init; }
+    public bool Notified { get; init; }
+
+    public CrmLinkReason ParsedReason => Enum.TryParse<CrmLinkReason>(Reason, ignoreCase: true, out var r) ? r : CrmLinkReason.Manual;
+}

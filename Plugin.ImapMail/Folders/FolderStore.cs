@@ -1,0 +1,155 @@
+using System.Data.Common;
+using Dapper;
+using Plugin.ImapMail.Contracts.Folders;
+using Plugin.ImapMail.Contracts.Hosting;
+
+namespace Plugin.ImapMail.Folders;
+
+/// <summary>The folders of the current tenant's accounts.</summary>
+internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
+{
+    private const string SelectWithCounts = """
+        SELECT f.*,
+               COALESCE(c.local_messages, 0) AS local_messages,
+               COALESCE(c.local_unseen, 0)   AS local_unseen,
+               COALESCE(c.local_deleted, 0)  AS local_deleted
+          FROM imapmail_folder f
+          LEFT JOIN (SELECT folder_id,
+                            COUNT(*) AS local_messages,
+                            SUM(CASE WHEN (flags & 1) = 0 THEN 1 ELSE 0 END) AS local_unseen,
+                            SUM(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END) AS local_deleted
+                       FROM imapmail_message
+                      WHERE tenant_id = @tenant AND account_id = @accountId
+                      GROUP BY folder_id) c ON c.folder_id = f.id
+         WHERE f.tenant_id = @tenant AND f.account_id = @accountId
+        """;
+
+    /// <summary>The account's folders in tree order (by path), with counts from the local index.</summary>
+    public async Task<IReadOnlyList<StoredFolder>> ListAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
+            SelectWithCounts + " ORDER BY f.path",
+            new { tenant = tenant.TenantId, accountId },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    public async Task<StoredFolder?> GetAsync(long accountId, string path, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StoredFolder>(new CommandDefinition(
+            SelectWithCounts + " AND f.path = @path",
+            new { tenant = tenant.TenantId, accountId, path },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records a folder as the server listed it. A new folder is ticked for sync when <paramref name="tickIfNew"/>;
+    /// an existing folder keeps its tick, its administrator's role and its sync bookkeeping.
+    /// </summary>
+    public async Task<long> UpsertAsync(long accountId, ServerFolder folder, bool tickIfNew, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await UpsertAsync(connection, null, accountId, folder, tickIfNew, cancellationToken);
+    }
+
+    internal Task<long> UpsertAsync(DbConnection connection, DbTransaction? transaction, long accountId, ServerFolder folder, bool tickIfNew, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO imapmail_folder
+                (tenant_id, account_id, path, name, parent_path, delimiter, attributes, special_use, detected_role, detected_source,
+                 selectable, sync_enabled, state, uidvalidity, uidnext, highestmodseq, server_messages, server_unseen)
+            VALUES
+                (@tenant, @accountId, @Path, @Name, @ParentPath, @Delimiter, @Attributes, @SpecialUse, @DetectedRole, @DetectedSource,
+                 @Selectable, @tick, 'new', @Uidvalidity, @Uidnext, @Highestmodseq, @Messages, @Unseen)
+            ON CONFLICT (account_id, path) DO UPDATE SET
+                name = excluded.name, parent_path = excluded.parent_path, delimiter = excluded.delimiter,
+                attributes = excluded.attributes, special_use = excluded.special_use,
+                detected_role = excluded.detected_role, detected_source = excluded.detected_source,
+                selectable = excluded.selectable,
+                uidvalidity = COALESCE(excluded.uidvalidity, imapmail_folder.uidvalidity),
+                uidnext = COALESCE(excluded.uidnext, imapmail_folder.uidnext),
+                highestmodseq = COALESCE(excluded.highestmodseq, imapmail_folder.highestmodseq),
+                server_messages = COALESCE(excluded.server_messages, imapmail_folder.server_messages),
+                server_unseen = COALESCE(excluded.server_unseen, imapmail_folder.server_unseen),
+                state = CASE WHEN imapmail_folder.state = 'deleted' THEN 'new' ELSE imapmail_folder.state END
+            RETURNING id
+            """,
+            new
+            {
+                tenant = tenant.TenantId,
+                accountId,
+                folder.Path,
+                folder.Name,
+                folder.ParentPath,
+                folder.Delimiter,
+                folder.Attributes,
+                folder.SpecialUse,
+                folder.DetectedRole,
+                folder.DetectedSource,
+                folder.Selectable,
+                tick = tickIfNew && folder.Selectable,
+                folder.Uidvalidity,
+                folder.Uidnext,
+                folder.Highestmodseq,
+                folder.Messages,
+                folder.Unseen,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>Ticks or unticks a folder for "Download"; returns false when there is no such folder.</summary>
+    public async Task<bool> SetSyncEnabledAsync(long accountId, string path, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imapmail_folder
+               SET sync_enabled = @enabled,
+                   state = CASE WHEN @enabled THEN (CASE WHEN state = 'not_kept_up_to_date' THEN 'current' ELSE state END)
+                                ELSE (CASE WHEN state IN ('current', 'new') AND synced_at IS NOT NULL THEN 'not_kept_up_to_date' ELSE state END) END
+             WHERE tenant_id = @tenant AND account_id = @accountId AND path = @path
+            """,
+            new { tenant = tenant.TenantId, accountId, path, enabled },
+            cancellationToken: cancellationToken));
+        return changed == 1;
+    }
+
+    /// <summary>
+    /// Gives a folder a role chosen by an administrator ("Use as …"), or clears the choice with null.
+    /// Refused with <see cref="ImapMailErrorKind.Conflict"/> when another folder already holds the role.
+    /// </summary>
+    /// <returns>The path of the folder that holds the role, when it conflicts; null when the choice was stored.</returns>
+    public async Task<string?> SetAdminRoleAsync(long accountId, string path, FolderRole? role, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (role is { } wanted && wanted != FolderRole.None)
+        {
+            var folders = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
+                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> 'deleted'",
+                new { tenant = tenant.TenantId, accountId, path },
+                transaction,
+                cancellationToken: cancellationToken));
+            var holder = folders.FirstOrDefault(f => f.Role == wanted);
+            if (holder is not null)
+            {
+                return holder.Path;
+            }
+        }
+
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imapmail_folder SET admin_role = @role WHERE tenant_id = @tenant AND account_id = @accountId AND path = @path",
+            new { tenant = tenant.TenantId, accountId, path, role = role is { } r ? FolderRoles.ToStored(r) : null },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (changed != 1)
+        {
+            throw new ImapMailException(ImapMailErrorKind.NotFound, $"The folder '{path}' does not exist in this account.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+using MailKit;
+using MailKit.Net.Imap;
+using Plugin.ImapMail.Contracts.Folders;
+
+namespace Plugin.ImapMail.Folders;
+
+/// <summary>Reads an account's folder tree from the server in one LIST (with STATUS where the server offers LIST-STATUS).</summary>
+internal static class FolderTreeReader
+{
+    /// <summary>Lists every folder of the personal namespaces with its detected role; each role goes to one folder at most.</summary>
+    /// <param name="client">An authenticated client.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <param name="status">Status items to ask for in the same LIST where LIST-STATUS is offered.</param>
+    public static async Task<IReadOnlyList<ServerFolder>> ListAsync(ImapClient client, CancellationToken cancellationToken, StatusItems status = StatusItems.None)
+    {
+        var listed = new List<IMailFolder>();
+        var namespaces = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces : [new FolderNamespace('/', "")];
+        foreach (var ns in namespaces)
+        {
+            listed.AddRange(await client.GetFoldersAsync(ns, status, subscribedOnly: false, cancellationToken));
+        }
+
+        if (!listed.Any(f => f.FullName.Equals("INBOX", StringComparison.OrdinalIgnoreCase)))
+        {
+            listed.Insert(0, client.Inbox);
+        }
+
+        var folders = listed
+            .Where(f => !f.Attributes.HasFlag(FolderAttributes.NonExistent))
+            .DistinctBy(f => f.FullName, StringComparer.Ordinal)
+            .Select(f => ToServerFolder(f, status != StatusItems.None))
+            .ToList();
+        return OneFolderPerRole(folders);
+    }
+
+    private static ServerFolder ToServerFolder(IMailFolder folder, bool withStatus)
+    {
+        var parent = folder.ParentFolder is { FullName.Length: > 0 } p ? p.FullName : null;
+        var (role, source) = FolderRoleDetector.Detect(folder.FullName, folder.Name, parent, folder.Attributes);
+        var separator = folder.DirectorySeparator == '\0' ? null : folder.DirectorySeparator.ToString();
+        return new ServerFolder(
+            folder.FullName,
+            folder.Name,
+            parent,
+            separator,
+            folder.Attributes.ToString(),
+            FolderRoleDetector.SpecialUseText(folder.Attributes),
+            FolderRoles.ToStored(role),
+            FolderRoles.ToStored(source),
+            !folder.Attributes.HasFlag(FolderAttributes.NoSelect),
+            withStatus && folder.UidValidity != 0 ? folder.UidValidity : null,
+            withStatus && folder.UidNext is { } next ? next.Id : null,
+            withStatus && folder.HighestModSeq != 0 ? (long)folder.HighestModSeq : null,
+            withStatus ? folder.Count : null,
+            withStatus ? folder.Unread : null);
+    }
+
+    /// <summary>When several folders detect the same role, the server's marking wins, then the shortest path; the others get none.</summary>
+    private static List<ServerFolder> OneFolderPerRole(List<ServerFolder> folders)
+    {
+        var none = FolderRoles.ToStored(FolderRole.None);
+        var winners = folders
+            .Where(f => f.DetectedRole != none)
+            .GroupBy(f => f.DetectedRole)
+            .Select(g => g.OrderBy(f => f.DetectedSource == FolderRoles.ToStored(FolderRoleSource.SpecialUse) ? 0 : 1).ThenBy(f => f.Path.Length).ThenBy(f => f.Path, StringComparer.Ordinal).First())
+            .ToHashSet();
+        return folders
+            .Select(f => f.DetectedRole == none || winners.Contains(f) ? f : f with { DetectedRole = none, DetectedSource = FolderRoles.ToStored(FolderRoleSource.None) })
+            .ToList();
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.Composition;
+using Microsoft.Extensions.DependencyInjection;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Connection;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Crm;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Storage;
+
+namespace Plugin.ImapMail;
+
+/// <summary>The module's MEF export and composition root: one registration call per feature, nothing else.</summary>
+[ExportMailModule(ModuleInfo.Id, ModuleInfo.Version)]
+[PartCreationPolicy(CreationPolicy.NonShared)]
+public sealed class ImapMailModule : IMailModule
+{
+    /// <inheritdoc />
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services
+            .AddImapMailStorage()
+            .AddImapMailConnection()
+            .AddImapMailAccounts()
+            .AddImapMailFolders()
+            .AddImapMailCrm();
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+    }
+}

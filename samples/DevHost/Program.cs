@@ -1,0 +1,96 @@
+using DevHost.Commands;
+using DevHost.Hosting;
+using Plugin.ImapMail.Contracts.Hosting;
+
+namespace DevHost;
+
+/// <summary>The reference ERP host: loads the IMAP mail plugin the way the ERP does and runs its jobs from the command line.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        imapmail-devhost COMMAND [options]
+
+        Commands:
+          plugins                         the loaded module, version, settings tabs and folder commands
+          tabs [ACCOUNT]                  every settings tab rendered for an account (or a new one)
+          account add|set ID ...          create or change an account (see README for the options)
+          account list|show ID|test [ID]|delete ID
+
+        Host options (every command):
+          --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
+          --dialect sqlite|postgresql
+          --tenant N             the tenant to act as (default 1)
+          --role admin|user      act as a tenant administrator (default) or a plain user
+          --culture en|nb-NO     interface language
+          --crm FILE             the CRM directory as JSON
+          --system-smtp HOST:PORT  the system's outgoing server ("Use default")
+          --plugins DIR          the plugin folder (default: plugins/ImapMail beside this program)
+          --json                 machine-readable output
+          --verbose              log to standard error
+        """;
+
+    public static async Task<int> Main(string[] argv)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        Arguments args;
+        try
+        {
+            args = new Arguments(argv);
+        }
+        catch (HostException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+
+        if (args.Words.Count == 0 || args.Has("help"))
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Words.Count == 0 && !args.Has("help") ? 1 : 0;
+        }
+
+        try
+        {
+            await using var host = await HostRuntime.StartAsync(args, cancellation.Token);
+            return args.Words[0] switch
+            {
+                "plugins" => await PluginsCommand.RunAsync(host, args),
+                "tabs" => await TabsCommand.RunAsync(host, args, cancellation.Token),
+                "account" => await AccountCommands.RunAsync(host, args, cancellation.Token),
+                var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
+            };
+        }
+        catch (ImapMailException ex)
+        {
+            return Fail(args, ex.Kind.ToString(), ex.Message, 2);
+        }
+        catch (HostException ex)
+        {
+            return Fail(args, "Host", ex.Message, 1);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return Fail(args, "Cancelled", "Cancelled; what was stored stays, and the next run continues.", 130);
+        }
+    }
+
+    private static int Fail(Arguments args, string kind, string message, int code)
+    {
+        if (args.Json)
+        {
+            Output.Json(new { error = new { kind, message } });
+        }
+        else
+        {
+            Console.Error.WriteLine(message);
+        }
+
+        return code;
+    }
+}
