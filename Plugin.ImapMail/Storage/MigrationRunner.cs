@@ -32,13 +32,30 @@ internal sealed class MigrationRunner(IHostDatabase database, TimeProvider clock
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(CreateVersionTable, cancellationToken: cancellationToken));
-            foreach (var step in steps)
+            // Note: PostgreSQL runs concurrent CREATE TABLE IF NOT EXISTS into a unique violation, so two hosts starting
+            // at once take turns for the whole run. SQLite needs nothing more: each step's transaction takes the write lock.
+            if (database.Dialect == SqlDialect.PostgreSql)
             {
-                if (await ApplyAsync(connection, step, cancellationToken))
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = PostgreSqlLockKey }, cancellationToken: cancellationToken));
+            }
+
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(CreateVersionTable, cancellationToken: cancellationToken));
+                foreach (var step in steps)
                 {
-                    applied.Add(step.Version);
-                    logger.LogInformation("Applied schema step {Version} ({Name})", step.Version, step.Name);
+                    if (await ApplyAsync(connection, step, cancellationToken))
+                    {
+                        applied.Add(step.Version);
+                        logger.LogInformation("Applied schema step {Version} ({Name})", step.Version, step.Name);
+                    }
+                }
+            }
+            finally
+            {
+                if (database.Dialect == SqlDialect.PostgreSql)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = PostgreSqlLockKey }, cancellationToken: CancellationToken.None));
                 }
             }
         }
@@ -66,12 +83,6 @@ internal sealed class MigrationRunner(IHostDatabase database, TimeProvider clock
     private async Task<bool> ApplyAsync(DbConnection connection, Migration step, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (database.Dialect == SqlDialect.PostgreSql)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT pg_advisory_xact_lock(@key)", new { key = PostgreSqlLockKey }, transaction, cancellationToken: cancellationToken));
-        }
-
         var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM imapmail_schema_version WHERE version = @version",
             new { version = step.Version },

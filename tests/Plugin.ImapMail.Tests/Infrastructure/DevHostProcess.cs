@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Plugin.ImapMail.Tests.Infrastructure;
+
+/// <summary>Runs the reference host as a process, the way an administrator does.</summary>
+internal static class DevHostProcess
+{
+    public static string OutputFolder
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(Corpus.RepositoryRoot(), "samples", "DevHost", "bin", configuration, "net10.0");
+        }
+    }
+
+    public static string PluginFolder => Path.Combine(OutputFolder, "plugins", "ImapMail");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
+    }
+
+    public static async Task<Result> RunAsync(IEnumerable<string> arguments, string? stdin = null, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? TestEnvironment.NewFolder("devhost"),
+        };
+        info.ArgumentList.Add(Path.Combine(OutputFolder, "imapmail-devhost.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(cts.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}

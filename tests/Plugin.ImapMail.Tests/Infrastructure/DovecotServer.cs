@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace Plugin.ImapMail.Tests.Infrastructure;
+
+/// <summary>What a private Dovecot instance offers.</summary>
+/// <param name="Name">A short name for its folder.</param>
+/// <param name="ListenAddress">The loopback address it listens on.</param>
+/// <param name="ImapPort">The port for plain IMAP with STARTTLS, or 0 for a free one.</param>
+/// <param name="ImapsPort">The port for implicit TLS, 0 for a free one, or -1 for none.</param>
+/// <param name="Capabilities">A replacement capability list (imap_capability), or null for Dovecot's own.</param>
+internal sealed record DovecotOptions(string Name, string ListenAddress = "127.0.0.1", int ImapPort = 0, int ImapsPort = 0, string? Capabilities = null);
+
+/// <summary>
+/// A private Dovecot (Debian's dovecot-imapd) on loopback, with all its state in the test run's folder.
+/// One instance per kind is started once per test run; tests add their own users, so test classes never share a mailbox.
+/// </summary>
+internal sealed class DovecotServer
+{
+    private static readonly ConcurrentDictionary<DovecotOptions, Lazy<Task<DovecotServer>>> Instances = new();
+    private readonly string folder;
+    private readonly object usersLock = new();
+
+    private DovecotServer(DovecotOptions options, string folder, int imapPort, int imapsPort, TestCertificate certificate)
+    {
+        Options = options;
+        this.folder = folder;
+        ImapPort = imapPort;
+        ImapsPort = imapsPort;
+        Certificate = certificate;
+    }
+
+    /// <summary>The run's ordinary Dovecot: STARTTLS and implicit TLS with a self-signed certificate, plain login allowed on loopback.</summary>
+    public static Task<DovecotServer> SharedAsync() => StartOnceAsync(new DovecotOptions("dovecot"));
+
+    public static Task<DovecotServer> StartOnceAsync(DovecotOptions options) =>
+        Instances.GetOrAdd(options, o => new Lazy<Task<DovecotServer>>(() => StartAsync(o))).Value;
+
+    public DovecotOptions Options { get; }
+
+    public string Host => Options.ListenAddress;
+
+    public int ImapPort { get; }
+
+    public int ImapsPort { get; }
+
+    public TestCertificate Certificate { get; }
+
+    public string ConfigPath => Path.Combine(folder, "dovecot.conf");
+
+    public string MailRoot => Path.Combine(folder, "mail");
+
+    /// <summary>Adds a mailbox user with a fresh name; effective at once (the passwd-file is read per login).</summary>
+    public TestUser AddUser(string prefix = "user")
+    {
+        var name = (prefix + Guid.NewGuid().ToString("N")[..12]).ToLowerInvariant();
+        var password = "pw-" + Guid.NewGuid().ToString("N")[..16];
+        lock (usersLock)
+        {
+            File.AppendAllText(Path.Combine(folder, "users"), $"{name}:{{PLAIN}}{password}\n");
+        }
+
+        return new TestUser(name, password, this);
+    }
+
+    /// <summary>Runs doveadm against this instance.</summary>
+    public Task<string> DoveadmAsync(params string[] arguments) =>
+        TestEnvironment.RunAsync(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments]);
+
+    public string ReadLog()
+    {
+        var log = Path.Combine(folder, "dovecot.log");
+        return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
+    }
+
+    private const string Install = "Install it with: apt-get install -y dovecot-imapd (the test fixture starts a private instance; .ci/run installs it).";
+
+    private static async Task<DovecotServer> StartAsync(DovecotOptions options)
+    {
+        var dovecot = TestEnvironment.Which("dovecot", Install);
+        if (!TestEnvironment.IsRoot)
+        {
+            throw new InvalidOperationException("The Dovecot fixture must run as root: Dovecot drops from root to its own users (dovenull, mail).");
+        }
+
+        var folder = TestEnvironment.NewFolder(options.Name);
+        var imapPort = options.ImapPort == 0 ? TestEnvironment.FreePort() : options.ImapPort;
+        var imapsPort = options.ImapsPort == 0 ? TestEnvironment.FreePort() : options.ImapsPort;
+        var certificate = TestCertificate.Create(folder);
+        Directory.CreateDirectory(Path.Combine(folder, "mail"));
+        File.WriteAllText(Path.Combine(folder, "users"), "");
+        await TestEnvironment.RunAsync("chown", ["-R", "mail:mail", Path.Combine(folder, "mail")]);
+
+        var config = new StringBuilder();
+        config.AppendLine(CultureInfo.InvariantCulture, $$"""
+            base_dir = {{folder}}/run
+            state_dir = {{folder}}/state
+            log_path = {{folder}}/dovecot.log
+            info_log_path = {{folder}}/dovecot.log
+            protocols = imap
+            listen = {{options.ListenAddress}}
+            ssl = yes
+            ssl_cert = <{{certificate.CertPath}}
+            ssl_key = <{{certificate.KeyPath}}
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            default_login_user = dovenull
+            default_internal_user = dovecot
+            first_valid_uid = 8
+            mail_location = maildir:~/Maildir
+            mail_max_userip_connections = 100
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN username_format=%u {{folder}}/users
+            }
+            userdb {
+              driver = static
+              args = uid=mail gid=mail home={{folder}}/mail/%u
+            }
+            service imap-login {
+              chroot =
+              inet_listener imap {
+                port = {{imapPort}}
+              }
+              inet_listener imaps {
+                port = {{(imapsPort < 0 ? 0 : imapsPort)}}
+                ssl = yes
+              }
+            }
+            service anvil {
+              chroot =
+            }
+            namespace inbox {
+              inbox = yes
+              separator = /
+              mailbox Sent {
+                special_use = \Sent
+                auto = subscribe
+              }
+              mailbox Drafts {
+                special_use = \Drafts
+                auto = subscribe
+              }
+              mailbox Trash {
+                special_use = \Trash
+                auto = subscribe
+              }
+              mailbox Junk {
+                special_use = \Junk
+                auto = subscribe
+              }
+            }
+            """);
+        if (File.Exists("/usr/share/dovecot/dh.pem"))
+        {
+            config.AppendLine("ssl_dh = </usr/share/dovecot/dh.pem");
+        }
+
+        if (options.Capabilities is { } capabilities)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"imap_capability = {capabilities}");
+        }
+
+        var configPath = Path.Combine(folder, "dovecot.conf");
+        File.WriteAllText(configPath, config.ToString());
+        await TestEnvironment.StartDaemonAsync(dovecot, ["-c", configPath], Path.Combine(folder, "dovecot.start.log"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(dovecot, configPath);
+
+        var server = new DovecotServer(options, folder, imapPort, imapsPort, certificate);
+        await TestEnvironment.WaitForPortAsync(options.ListenAddress, imapPort, TimeSpan.FromSeconds(20), server.ReadLog);
+        return server;
+    }
+
+    private static void StopQuietly(string dovecot, string configPath)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(dovecot, ["-c", configPath, "stop"]);
+            process?.WaitForExit(5000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // The run is ending; a Dovecot left behind dies with the machine.
+        }
+    }
+}
+
+/// <summary>A mailbox user of a test Dovecot.</summary>
+internal sealed record TestUser(string Name, string Password, DovecotServer Server);
