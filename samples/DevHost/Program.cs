@@ -68,19 +68,19 @@ internal static class Program
         }
         catch (ImapMailException ex)
         {
-            return Fail(args, ex.Kind.ToString(), ex.Message, 2);
+            return Fail(args, ex.Kind, ex.Message, 2);
         }
         catch (HostException ex)
         {
-            return Fail(args, "Host", ex.Message, 1);
+            return Fail(args, "host", ex.Message, 1);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return Fail(args, "Cancelled", "Cancelled; what was stored stays, and the next run continues.", 130);
+            return Fail(args, "cancelled", "Cancelled; what was stored stays, and the next run continues.", 130);
         }
     }
 
-    private static int Fail(Arguments args, string kind, string message, int code)
+    private static int Fail(Arguments args, object kind, string message, int code)
     {
         if (args.Json)
         {
