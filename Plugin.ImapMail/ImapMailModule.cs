@@ -6,6 +6,7 @@ using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Storage;
+using Plugin.ImapMail.Sync;
 
 namespace Plugin.ImapMail;
 
@@ -22,6 +23,7 @@ public sealed class ImapMailModule : IMailModule
             .AddImapMailConnection()
             .AddImapMailAccounts()
             .AddImapMailFolders()
+            .AddImapMailSync()
             .AddImapMailCrm();
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The module's main job on a fresh machine: installs what it needs, starts a demo Dovecot on loopback with real demo
 # mail, and runs the reference host (which loads the plugin through its manifest and MEF) against the embedded
-# default database ./imapmail.db: set up the account, test the connection, show the settings tabs.
+# default database ./imapmail.db: set up the account, test the connection, download (sync) the mailbox, show the
+# folder tree and the newest messages.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -21,4 +22,6 @@ if [ -z "$account" ]; then
   echo "Account $account created."
 fi
 host account test "$account"
-host tabs "$account"
+host download "$account" --all
+host folders "$account"
+host messages "$account" INBOX --limit 10

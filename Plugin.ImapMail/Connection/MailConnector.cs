@@ -26,8 +26,18 @@ internal sealed class MailConnector(
     ITenantContext tenant,
     ConnectionDefaults defaults,
     ILogger<MailConnector> logger,
+    ILoggerFactory loggerFactory,
     IOAuthTokenProvider? oauth = null)
 {
+    private RedactingProtocolLog? ProtocolLog(AccountSettings s, long? accountId) =>
+        s.ProtocolLog ? new RedactingProtocolLog(loggerFactory.CreateLogger("Plugin.ImapMail.Protocol"), accountId) : null;
+
+    private ImapClient NewImapClient(AccountSettings s, long? accountId) =>
+        ProtocolLog(s, accountId) is { } log ? new ImapClient(log) : new ImapClient();
+
+    private SmtpClient NewSmtpClient(AccountSettings s, long? accountId) =>
+        ProtocolLog(s, accountId) is { } log ? new SmtpClient(log) : new SmtpClient();
+
     /// <summary>Opens an authenticated IMAP session with the stored settings and password.</summary>
     /// <exception cref="ImapMailException">Any failure, in the administrator's words.</exception>
     public async Task<ImapClient> OpenImapAsync(Account account, CancellationToken cancellationToken = default)
@@ -36,7 +46,7 @@ internal sealed class MailConnector(
         var password = ReadSecret(account, smtp: false, culture);
         var s = account.Settings;
         var (check, client) = await ConnectAsync(
-            () => new ImapClient(),
+            () => NewImapClient(s, account.Id),
             ConnectionDefaults.Candidates(s.ImapHost, s.ImapPort, s.ImapSecurity, defaults.Imap),
             account.Id, s, s.ImapUser, password, culture, keepOpen: true, cancellationToken);
         if (client is null)
@@ -55,7 +65,7 @@ internal sealed class MailConnector(
         var s = account.Settings;
         var password = ReadSecret(account, smtp: !s.SmtpSameLogin, culture);
         var (check, client) = await ConnectAsync(
-            () => new SmtpClient(),
+            () => NewSmtpClient(s, account.Id),
             ConnectionDefaults.Candidates(s.SmtpHost, s.SmtpPort, s.SmtpSecurity, defaults.Smtp),
             account.Id, s, s.SmtpSameLogin ? s.ImapUser : s.SmtpUser, password, culture, keepOpen: true, cancellationToken);
         if (client is null)
@@ -70,7 +80,7 @@ internal sealed class MailConnector(
     public async Task<(ConnectionCheck Check, ImapClient? Client)> ProbeImapAsync(long? accountId, AccountSettings s, string? password, CultureInfo culture, bool keepOpen, CancellationToken cancellationToken = default)
     {
         var (check, client) = await ConnectAsync(
-            () => new ImapClient(),
+            () => NewImapClient(s, accountId),
             ConnectionDefaults.Candidates(s.ImapHost, s.ImapPort, s.ImapSecurity, defaults.Imap),
             accountId, s, s.ImapUser, password, culture, keepOpen, cancellationToken);
         return (check, (ImapClient?)client);
@@ -80,7 +90,7 @@ internal sealed class MailConnector(
     public async Task<ConnectionCheck> ProbeSmtpAsync(long? accountId, AccountSettings s, string? password, CultureInfo culture, CancellationToken cancellationToken = default)
     {
         var (check, _) = await ConnectAsync(
-            () => new SmtpClient(),
+            () => NewSmtpClient(s, accountId),
             ConnectionDefaults.Candidates(s.SmtpHost, s.SmtpPort, s.SmtpSecurity, defaults.Smtp),
             accountId, s, s.SmtpSameLogin ? s.ImapUser : s.SmtpUser, password, culture, keepOpen: false, cancellationToken);
         return check;

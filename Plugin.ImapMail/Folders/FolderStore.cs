@@ -152,4 +152,73 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
+
+    /// <summary>
+    /// Records the folder tree as the server listed it, in one transaction: listed folders are upserted; folders no longer
+    /// listed are marked deleted and their messages leave the index (their CRM links, keyed by message identity, stay).
+    /// On an account's first listing, the Inbox and Sent folders are ticked for Download.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredFolder>> ApplyTreeAsync(long accountId, IReadOnlyList<ServerFolder> listed, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { tenant = tenant.TenantId, accountId };
+        var known = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT path FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId",
+            parameters, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        var firstListing = known.Count == 0;
+        foreach (var folder in listed)
+        {
+            var tick = firstListing && folder.DetectedRole is "inbox" or "sent";
+            await UpsertAsync(connection, transaction, accountId, folder, tick, cancellationToken);
+        }
+
+        var gone = known.Except(listed.Select(f => f.Path), StringComparer.Ordinal).ToList();
+        if (gone.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                DELETE FROM imapmail_message
+                 WHERE tenant_id = @tenant AND account_id = @accountId
+                   AND folder_id IN (SELECT id FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path = @path)
+                """,
+                gone.Select(path => new { tenant = tenant.TenantId, accountId, path }), transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE imapmail_folder SET state = 'deleted', synced_uidvalidity = NULL, synced_uidnext = NULL, synced_modseq = NULL, synced_messages = NULL
+                 WHERE tenant_id = @tenant AND account_id = @accountId AND path = @path
+                """,
+                gone.Select(path => new { tenant = tenant.TenantId, accountId, path }), transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return await ListAsync(accountId, cancellationToken);
+    }
+
+    /// <summary>Records the server's status after a folder was made equal to it, so an unchanged folder can be skipped next time.</summary>
+    public async Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imapmail_folder
+               SET synced_uidvalidity = @uidvalidity, synced_uidnext = @uidnext, synced_modseq = @modseq, synced_messages = @messages,
+                   uidvalidity = @uidvalidity, uidnext = @uidnext, highestmodseq = @modseq, server_messages = @messages,
+                   synced_at = @syncedAt,
+                   state = CASE WHEN sync_enabled THEN 'current' ELSE 'not_kept_up_to_date' END
+             WHERE tenant_id = @tenant AND id = @folderId
+            """,
+            new { tenant = tenant.TenantId, folderId, uidvalidity, uidnext, modseq, messages, syncedAt },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Sets a folder's state (for example "reindex pending" before its content is removed).</summary>
+    public async Task SetStateAsync(long folderId, string state, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imapmail_folder SET state = @state, synced_uidvalidity = CASE WHEN @state = 'reindex_pending' THEN NULL ELSE synced_uidvalidity END WHERE tenant_id = @tenant AND id = @folderId",
+            new { tenant = tenant.TenantId, folderId, state },
+            cancellationToken: cancellationToken));
+    }
 }

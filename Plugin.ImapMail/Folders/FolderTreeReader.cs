@@ -30,7 +30,31 @@ internal static class FolderTreeReader
             .DistinctBy(f => f.FullName, StringComparer.Ordinal)
             .Select(f => ToServerFolder(f, status != StatusItems.None))
             .ToList();
-        return OneFolderPerRole(folders);
+        return OneFolderPerRole(WithMissingParents(folders));
+    }
+
+    /// <summary>
+    /// A server may list "A/B" without "A" (the parent only holds other folders, or is \NonExistent). The tree still
+    /// needs the parent to hang "A/B" under, so it is added as a folder that cannot be opened.
+    /// </summary>
+    private static List<ServerFolder> WithMissingParents(List<ServerFolder> folders)
+    {
+        var paths = folders.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var added = new List<ServerFolder>();
+        foreach (var folder in folders)
+        {
+            var parent = folder.ParentPath;
+            var delimiter = folder.Delimiter;
+            while (parent is not null && delimiter is { Length: 1 } && paths.Add(parent))
+            {
+                var cut = parent.LastIndexOf(delimiter[0]);
+                var grandParent = cut < 0 ? null : parent[..cut];
+                added.Add(new ServerFolder(parent, cut < 0 ? parent : parent[(cut + 1)..], grandParent, delimiter, "NoSelect", null, "none", "none", Selectable: false));
+                parent = grandParent;
+            }
+        }
+
+        return [.. folders, .. added];
     }
 
     private static ServerFolder ToServerFolder(IMailFolder folder, bool withStatus)

@@ -11,6 +11,8 @@ internal static class FoldersServiceCollectionExtensions
     {
         services.AddScoped<FolderStore>();
         services.AddScoped<MessageStore>();
+        services.AddScoped<BodyCache>();
+        services.AddScoped<Contracts.Messages.IMailboxService, MailboxService>();
         services.AddScoped<IFolderCommand, SubscribeFolderCommand>();
         services.AddScoped<IFolderCommand, UnsubscribeFolderCommand>();
         return services;

@@ -25,6 +25,8 @@ internal sealed class StoredFolder
     public long? Highestmodseq { get; init; }
     public long? ServerMessages { get; init; }
     public long? ServerUnseen { get; init; }
+    public long? SyncedUidvalidity { get; init; }
+    public long? SyncedMessages { get; init; }
     public long? SyncedModseq { get; init; }
     public long? SyncedUidnext { get; init; }
     public long? SyncedAt { get; init; }

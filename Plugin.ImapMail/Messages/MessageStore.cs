@@ -93,4 +93,81 @@ internal sealed class MessageStore(IHostDatabase database, ITenantContext tenant
             new { tenant = tenant.TenantId, accountId, folderId, uid },
             cancellationToken: cancellationToken));
     }
+
+    /// <summary>What the index holds of a folder under one UIDVALIDITY: UID, flags, keywords.</summary>
+    public async Task<Dictionary<long, LocalMessageState>> LocalStateAsync(long accountId, long folderId, long uidvalidity, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LocalMessageState>(new CommandDefinition(
+            "SELECT uid, flags, keywords FROM imapmail_message WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity",
+            new { tenant = tenant.TenantId, accountId, folderId, uidvalidity },
+            cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Uid);
+    }
+
+    /// <summary>Removes every message of a folder from the index (UIDVALIDITY changed, or ReIndex).</summary>
+    /// <param name="accountId">The account.</param>
+    /// <param name="folderId">The folder.</param>
+    /// <param name="exceptUidvalidity">Keep the rows of this UIDVALIDITY (remove only stale ones); null removes all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<int> DeleteFolderContentAsync(long accountId, long folderId, long? exceptUidvalidity = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM imapmail_message WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND (@keep IS NULL OR uidvalidity <> @keep)",
+            new { tenant = tenant.TenantId, accountId, folderId, keep = exceptUidvalidity },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Removes the messages that left the server, in one transaction.</summary>
+    public async Task<int> DeleteUidsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<long> uids, CancellationToken cancellationToken = default)
+    {
+        if (uids.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM imapmail_message WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND uid = @uid",
+            uids.Select(uid => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, uid }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    /// <summary>Writes changed flags (and mod-sequences), in one transaction.</summary>
+    public async Task<int> UpdateFlagsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<FlagChange> changes, CancellationToken cancellationToken = default)
+    {
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imapmail_message SET flags = @Flags, keywords = @Keywords, modseq = COALESCE(@Modseq, modseq)
+             WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND uid = @Uid
+            """,
+            changes.Select(c => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, c.Uid, c.Flags, c.Keywords, c.Modseq }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
 }
+
+/// <summary>A message's flags as the index holds them.</summary>
+internal sealed class LocalMessageState
+{
+    public long Uid { get; init; }
+    public long Flags { get; init; }
+    public string Keywords { get; init; } = "";
+}
+
+/// <summary>New flags for one message.</summary>
+internal sealed record FlagChange(long Uid, long Flags, string Keywords, long? Modseq);

@@ -15,6 +15,11 @@ internal static class Program
           tabs [ACCOUNT]                  every settings tab rendered for an account (or a new one)
           account add|set ID ...          create or change an account (see README for the options)
           account list|show ID|test [ID]|delete ID
+          download ACCOUNT [--all] [--folder PATH]   make the ticked folders (or all, or one) equal to the server
+          folders ACCOUNT                 the folder tree with roles, ticks and counts
+          messages ACCOUNT PATH [--limit N]
+          show ACCOUNT PATH UID           the message, fetched from the server (marks it read)
+          message ACCOUNT PATH UID read|unread|flag|unflag|delete|undelete
 
         Host options (every command):
           --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
@@ -63,6 +68,11 @@ internal static class Program
                 "plugins" => await PluginsCommand.RunAsync(host, args),
                 "tabs" => await TabsCommand.RunAsync(host, args, cancellation.Token),
                 "account" => await AccountCommands.RunAsync(host, args, cancellation.Token),
+                "download" => await MailboxCommands.DownloadAsync(host, args, cancellation.Token),
+                "folders" => await MailboxCommands.FoldersAsync(host, args, cancellation.Token),
+                "messages" => await MailboxCommands.MessagesAsync(host, args, cancellation.Token),
+                "show" => await MailboxCommands.ShowAsync(host, args, cancellation.Token),
+                "message" => await MailboxCommands.MessageAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
         }
@@ -73,6 +83,10 @@ internal static class Program
         catch (HostException ex)
         {
             return Fail(args, "host", ex.Message, 1);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            return Fail(args, "storage", $"The host database failed: {ex.Message}", 6);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

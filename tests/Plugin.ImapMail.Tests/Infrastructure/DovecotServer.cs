@@ -68,6 +68,13 @@ internal sealed class DovecotServer
     public Task<string> DoveadmAsync(params string[] arguments) =>
         TestEnvironment.RunAsync(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments]);
 
+    /// <summary>Runs doveadm synchronously (for use inside a progress callback, which cannot await).</summary>
+    public void Doveadm(params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments])!;
+        process.WaitForExit(10_000);
+    }
+
     public string ReadLog()
     {
         var log = Path.Combine(folder, "dovecot.log");

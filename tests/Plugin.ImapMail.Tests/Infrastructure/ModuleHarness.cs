@@ -14,12 +14,16 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// </summary>
 internal sealed class ModuleHarness : IAsyncDisposable
 {
-    private ModuleHarness(ServiceProvider services, TestTenant tenant, TestSecretProtector protector)
+    private ModuleHarness(ServiceProvider services, TestTenant tenant, TestSecretProtector protector, CapturingLoggerProvider log)
     {
         Services = services;
         Tenant = tenant;
         Protector = protector;
+        Log = log;
     }
+
+    /// <summary>Everything the module logged.</summary>
+    public CapturingLoggerProvider Log { get; }
 
     public ServiceProvider Services { get; }
 
@@ -38,7 +42,8 @@ internal sealed class ModuleHarness : IAsyncDisposable
         var tenant = new TestTenant(tenantId, "user-" + tenantId, administrator, culture ?? CultureInfo.GetCultureInfo("en"));
         protector ??= new TestSecretProtector();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
+        var log = new CapturingLoggerProvider();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(log));
         services.AddSingleton(database);
         services.AddSingleton<ITenantContext>(tenant);
         services.AddSingleton<ISecretProtector>(protector);
@@ -49,7 +54,7 @@ internal sealed class ModuleHarness : IAsyncDisposable
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await module.StartAsync(provider);
-        return new ModuleHarness(provider, tenant, protector);
+        return new ModuleHarness(provider, tenant, protector, log);
     }
 
     /// <summary>A service from a new scope (the scope lives as long as the harness).</summary>

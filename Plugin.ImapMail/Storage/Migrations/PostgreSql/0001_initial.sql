@@ -14,6 +14,8 @@ CREATE TABLE imapmail_account (
     imap_secret       TEXT    NULL,              -- protected by the host's ISecretProtector
     smtp_secret       TEXT    NULL,              -- protected by the host's ISecretProtector
     needs_credentials BOOLEAN NOT NULL DEFAULT FALSE,
+    sync_owner        TEXT    NULL,              -- the download holding the account's lease
+    sync_until        BIGINT  NULL,              -- when that lease lapses (a crashed run's lease expires)
     created_at        BIGINT  NOT NULL,
     updated_at        BIGINT  NOT NULL
 );
@@ -41,6 +43,8 @@ CREATE TABLE imapmail_folder (
     highestmodseq   BIGINT  NULL,
     server_messages BIGINT  NULL,
     server_unseen   BIGINT  NULL,
+    synced_uidvalidity BIGINT  NULL,
+    synced_messages BIGINT  NULL,
     synced_modseq   BIGINT  NULL,
     synced_uidnext  BIGINT  NULL,
     synced_at       BIGINT  NULL,
@@ -112,3 +116,12 @@ CREATE TABLE imapmail_outbox (
     UNIQUE (tenant_id, message_id)
 );
 CREATE INDEX ix_imapmail_outbox_due ON imapmail_outbox (tenant_id, status, next_attempt_at);
+
+CREATE TABLE imapmail_body_cache (
+    tenant_id   BIGINT  NOT NULL,
+    account_id  BIGINT  NOT NULL REFERENCES imapmail_account (id) ON DELETE CASCADE,
+    message_key TEXT    NOT NULL,
+    content     BYTEA    NOT NULL,
+    cached_at   BIGINT  NOT NULL,
+    PRIMARY KEY (account_id, message_key)
+);

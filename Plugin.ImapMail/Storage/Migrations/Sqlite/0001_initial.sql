@@ -14,6 +14,8 @@ CREATE TABLE imapmail_account (
     imap_secret       TEXT    NULL,              -- protected by the host's ISecretProtector
     smtp_secret       TEXT    NULL,              -- protected by the host's ISecretProtector
     needs_credentials INTEGER NOT NULL DEFAULT 0,
+    sync_owner        TEXT    NULL,              -- the download holding the account's lease
+    sync_until        INTEGER NULL,              -- when that lease lapses (a crashed run's lease expires)
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL
 );
@@ -41,6 +43,8 @@ CREATE TABLE imapmail_folder (
     highestmodseq   INTEGER NULL,
     server_messages INTEGER NULL,
     server_unseen   INTEGER NULL,
+    synced_uidvalidity INTEGER NULL,
+    synced_messages INTEGER NULL,
     synced_modseq   INTEGER NULL,
     synced_uidnext  INTEGER NULL,
     synced_at       INTEGER NULL,
@@ -112,3 +116,12 @@ CREATE TABLE imapmail_outbox (
     UNIQUE (tenant_id, message_id)
 );
 CREATE INDEX ix_imapmail_outbox_due ON imapmail_outbox (tenant_id, status, next_attempt_at);
+
+CREATE TABLE imapmail_body_cache (
+    tenant_id   INTEGER NOT NULL,
+    account_id  INTEGER NOT NULL REFERENCES imapmail_account (id) ON DELETE CASCADE,
+    message_key TEXT    NOT NULL,
+    content     BLOB    NOT NULL,
+    cached_at   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, message_key)
+);

@@ -1,0 +1,55 @@
+using Dapper;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Contracts.Hosting;
+
+namespace Plugin.ImapMail.Messages;
+
+/// <summary>
+/// Message content kept locally per the account's policy (default: messages linked to CRM), so a customer card keeps
+/// its history after the server's copy is gone. Keyed by the message's identity, like CRM links.
+/// </summary>
+internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+{
+    public async Task KeepIfPolicyAsync(Account account, IndexedMessage message, byte[] content, CancellationToken cancellationToken = default)
+    {
+        var keep = account.Settings.BodyCache switch
+        {
+            BodyCachePolicy.All => true,
+            BodyCachePolicy.LinkedToCrm => await IsLinkedAsync(account.Id, message.LinkKey, cancellationToken),
+            _ => false,
+        };
+        if (!keep)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO imapmail_body_cache (tenant_id, account_id, message_key, content, cached_at)
+            VALUES (@tenant, @accountId, @key, @content, @now)
+            ON CONFLICT (account_id, message_key) DO NOTHING
+            """,
+            new { tenant = tenant.TenantId, accountId = account.Id, key = message.LinkKey, content, now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<Stream?> GetAsync(long accountId, string messageKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var content = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
+            "SELECT content FROM imapmail_body_cache WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey",
+            new { tenant = tenant.TenantId, accountId, messageKey },
+            cancellationToken: cancellationToken));
+        return content is null ? null : new MemoryStream(content, writable: false);
+    }
+
+    private async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey AND (manual_state IS NULL OR manual_state = 'linked')",
+            new { tenant = tenant.TenantId, accountId, messageKey },
+            cancellationToken: cancellationToken)) > 0;
+    }
+}

@@ -1,0 +1,188 @@
+using MailKit;
+using MailKit.Net.Imap;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Connection;
+using Plugin.ImapMail.Contracts.Folders;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Contracts.Messages;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Resources;
+
+namespace Plugin.ImapMail.Messages;
+
+/// <summary>Folders and messages for the mail module: reads from the local store, actions on the server first.</summary>
+internal sealed class MailboxService(
+    AccountStore accounts,
+    FolderStore folders,
+    MessageStore messages,
+    BodyCache bodyCache,
+    MailConnector connector,
+    ITenantContext tenant) : IMailboxService
+{
+    public async Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await RequireAccountAsync(accountId, cancellationToken);
+        var stored = await folders.ListAsync(accountId, cancellationToken);
+        return stored.Where(f => f.State != FolderStates.Deleted).Select(f => f.ToInfo()).ToList();
+    }
+
+    public async Task<IReadOnlyList<MessageHeader>> GetMessagesAsync(long accountId, string folderPath, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var (_, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        var rows = await messages.ListAsync(accountId, folder.Id, limit, cancellationToken);
+        return rows.Select(ToHeader).ToList();
+    }
+
+    public async Task<Stream> OpenMessageAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken = default)
+    {
+        var (account, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
+            ?? throw MessageNotFound(folderPath, uid);
+
+        using var client = await connector.OpenImapAsync(account, cancellationToken);
+        var mailFolder = await client.GetFolderAsync(folderPath, cancellationToken);
+        await mailFolder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        if (mailFolder.UidValidity != message.Uidvalidity)
+        {
+            return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
+        }
+
+        var id = new UniqueId((uint)uid);
+        var buffer = new MemoryStream();
+        try
+        {
+            using var mime = await mailFolder.GetStreamAsync(id, cancellationToken: cancellationToken);
+            await mime.CopyToAsync(buffer, cancellationToken);
+        }
+        catch (MessageNotFoundException)
+        {
+            // Gone from the server (another client expunged it): the cache keeps a customer card's history.
+            return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
+        }
+
+        // Reading fetched with BODY.PEEK; the user has now read it, so mark it read on the server and in the index.
+        await mailFolder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, cancellationToken);
+        await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, message.Flags | (long)MessageFlags.Seen, message.Keywords, null)], cancellationToken);
+        await bodyCache.KeepIfPolicyAsync(account, message, buffer.ToArray(), cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    public async Task<MessageHeader?> ApplyAsync(long accountId, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken = default)
+    {
+        var (account, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
+            ?? throw MessageNotFound(folderPath, uid);
+
+        using var client = await connector.OpenImapAsync(account, cancellationToken);
+        var mailFolder = await client.GetFolderAsync(folderPath, cancellationToken);
+        await mailFolder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        if (mailFolder.UidValidity != message.Uidvalidity)
+        {
+            throw MessageNotFound(folderPath, uid);
+        }
+
+        var id = new UniqueId((uint)uid);
+        if (action == MessageAction.Delete && account.Settings.DeleteBehaviour == DeleteBehaviour.MoveToTrash)
+        {
+            var trash = (await folders.ListAsync(accountId, cancellationToken)).FirstOrDefault(f => f.Role == FolderRole.Trash && f.Path != folderPath);
+            if (trash is not null)
+            {
+                var target = await client.GetFolderAsync(trash.Path, cancellationToken);
+                await mailFolder.MoveToAsync(id, target, cancellationToken);
+                await messages.DeleteUidsAsync(accountId, folder.Id, message.Uidvalidity, [uid], cancellationToken);
+                await client.DisconnectAsync(true, cancellationToken);
+                return null;
+            }
+        }
+
+        var (flag, add) = action switch
+        {
+            MessageAction.Read => (MessageFlags.Seen, true),
+            MessageAction.Unread => (MessageFlags.Seen, false),
+            MessageAction.Flag => (MessageFlags.Flagged, true),
+            MessageAction.Unflag => (MessageFlags.Flagged, false),
+            MessageAction.Delete => (MessageFlags.Deleted, true),
+            MessageAction.Undelete => (MessageFlags.Deleted, false),
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+
+        if (add)
+        {
+            await mailFolder.AddFlagsAsync(id, flag, silent: true, cancellationToken);
+        }
+        else
+        {
+            await mailFolder.RemoveFlagsAsync(id, flag, silent: true, cancellationToken);
+        }
+
+        // Read the flags back, so the index holds what the server now has (another client may have changed others).
+        var summary = (await mailFolder.FetchAsync([id], MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq, cancellationToken)).FirstOrDefault()
+            ?? throw MessageNotFound(folderPath, uid);
+        var flags = MessageSummaryMapper.StoredFlags(summary.Flags ?? MessageFlags.None);
+        var keywords = MessageSummaryMapper.StoredKeywords(summary.Keywords);
+        await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, flags, keywords, summary.ModSeq is { } m ? (long)m : null)], cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
+        return ToHeader(new IndexedMessage
+        {
+            Uid = uid,
+            MessageId = message.MessageId,
+            FromAddr = message.FromAddr,
+            FromName = message.FromName,
+            Subject = message.Subject,
+            SentAt = message.SentAt,
+            Flags = flags,
+            Keywords = keywords,
+            Size = message.Size,
+            HasAttachments = message.HasAttachments,
+            Preview = message.Preview,
+        });
+    }
+
+    internal static MessageHeader ToHeader(IndexedMessage m) => new(
+        m.Uid,
+        m.MessageId,
+        m.FromAddr,
+        m.FromName,
+        m.Subject,
+        m.SentAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+        FlagNames(m.Flags, m.Keywords),
+        m.Size,
+        m.HasAttachments,
+        m.Preview);
+
+    internal static IReadOnlyList<string> FlagNames(long flags, string keywords)
+    {
+        var names = new List<string>();
+        foreach (var (bit, name) in new[] { (MessageFlags.Seen, "\\Seen"), (MessageFlags.Answered, "\\Answered"), (MessageFlags.Flagged, "\\Flagged"), (MessageFlags.Deleted, "\\Deleted"), (MessageFlags.Draft, "\\Draft") })
+        {
+            if ((flags & (long)bit) != 0)
+            {
+                names.Add(name);
+            }
+        }
+
+        names.AddRange(keywords.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return names;
+    }
+
+    private async Task<Account> RequireAccountAsync(long accountId, CancellationToken cancellationToken) =>
+        await accounts.GetAsync(accountId, cancellationToken)
+        ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, accountId));
+
+    private async Task<(Account Account, StoredFolder Folder)> RequireFolderAsync(long accountId, string folderPath, CancellationToken cancellationToken)
+    {
+        var account = await RequireAccountAsync(accountId, cancellationToken);
+        var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
+        if (folder is null || folder.State == FolderStates.Deleted)
+        {
+            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, folderPath));
+        }
+
+        return (account, folder);
+    }
+
+    private ImapMailException MessageNotFound(string folderPath, long uid) =>
+        new(ImapMailErrorKind.NotFound, Strings.Format("Error_messageNotFound", tenant.UiCulture, uid, folderPath));
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text;
+using MailKit;
+using MimeKit;
+
+namespace Plugin.ImapMail.Messages;
+
+/// <summary>Turns what the server said of a message (FETCH) into an index row, making every text safe to store.</summary>
+internal static class MessageSummaryMapper
+{
+    /// <summary>The FETCH items a download asks for each new message (also what the benchmark's raw lower bound fetches).</summary>
+    public const MessageSummaryItems NewMessageItems =
+        MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq | MessageSummaryItems.Size
+        | MessageSummaryItems.InternalDate | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure
+        | MessageSummaryItems.References | MessageSummaryItems.PreviewText;
+
+    private const int PreviewLength = 200;
+    private const int MaxText = 2000;
+
+    /// <summary>The system flags kept in the index: session-only bits (\Recent) are left out so they never count as a change.</summary>
+    public static long StoredFlags(MessageFlags flags) => (long)(flags & ~(MessageFlags.Recent | MessageFlags.UserDefined));
+
+    public static string StoredKeywords(IEnumerable<string>? keywords) =>
+        keywords is null ? "" : Clean(string.Join(' ', keywords.Order(StringComparer.Ordinal)), MaxText) ?? "";
+
+    public static IndexedMessage Map(IMessageSummary summary, long folderId, long uidvalidity)
+    {
+        var envelope = summary.Envelope;
+        var from = envelope?.From.Mailboxes.FirstOrDefault();
+        var subject = Clean(envelope?.Subject, MaxText);
+        var size = (long)(summary.Size ?? 0);
+        var internalDate = summary.InternalDate?.ToUnixTimeMilliseconds();
+        var fromAddress = Clean(from?.Address?.ToLowerInvariant(), 320);
+        return new IndexedMessage
+        {
+            FolderId = folderId,
+            Uidvalidity = uidvalidity,
+            Uid = summary.UniqueId.Id,
+            Modseq = summary.ModSeq is { } modseq ? (long)modseq : null,
+            Flags = StoredFlags(summary.Flags ?? MessageFlags.None),
+            Keywords = StoredKeywords(summary.Keywords),
+            MessageId = Clean(envelope?.MessageId, 998),
+            InReplyTo = Clean(envelope?.InReplyTo, 998),
+            Refs = summary.References is { Count: > 0 } refs ? Clean(string.Join(' ', refs), MaxText) : null,
+            Subject = subject,
+            FromAddr = fromAddress,
+            FromName = Clean(from?.Name, 320),
+            ToAddrs = Addresses(envelope?.To),
+            CcAddrs = Addresses(envelope?.Cc),
+            ReplyTo = Addresses(envelope?.ReplyTo),
+            SentAt = envelope?.Date?.ToUnixTimeMilliseconds(),
+            InternalDate = internalDate,
+            Size = size,
+            HasAttachments = summary.Body is not null && summary.Attachments.Any(),
+            Preview = Clean(summary.PreviewText?.Trim(), PreviewLength),
+            Fingerprint = Fingerprint(internalDate, size, subject, fromAddress),
+        };
+    }
+
+    /// <summary>A stable identity for a message without a Message-ID: its date, size, subject and sender.</summary>
+    public static string Fingerprint(long? internalDate, long size, string? subject, string? from) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{internalDate}|{size}|{subject}|{from}")))[..32];
+
+    private static string? Addresses(InternetAddressList? list)
+    {
+        if (list is null || list.Count == 0)
+        {
+            return null;
+        }
+
+        return Clean(string.Join(',', list.Mailboxes.Select(m => m.Address?.ToLowerInvariant()).Where(a => !string.IsNullOrEmpty(a)).Distinct()), MaxText);
+    }
+
+    /// <summary>
+    /// Makes text from a message safe for every database: no NUL or other control characters (PostgreSQL refuses NUL),
+    /// no unpaired surrogates (strict UTF-8 encoders refuse them), and a bounded length.
+    /// </summary>
+    public static string? Clean(string? text, int maxLength)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(Math.Min(text.Length, maxLength));
+        for (var i = 0; i < text.Length && builder.Length < maxLength; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if (builder.Length + 2 > maxLength)
+                {
+                    break;
+                }
+
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                builder.Append('\uFFFD');
+            }
+            else if (c == '\t' || c == '\r' || c == '\n')
+            {
+                builder.Append(' ');
+            }
+            else if (!char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,188 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.Extensions.Logging;
+using Plugin.ImapMail.Contracts.Sync;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Messages;
+
+namespace Plugin.ImapMail.Sync;
+
+/// <summary>
+/// Makes one folder's index equal to the server: the folder is opened read-only (EXAMINE, so nothing is marked \Seen),
+/// then vanished messages are removed, changed flags written, and new messages fetched in batches, one transaction each.
+/// The strategy follows the server: QRESYNC (VANISHED and changed flags in the SELECT), else CONDSTORE (CHANGEDSINCE and
+/// a UID SEARCH for expunges), else a full UID/FLAGS comparison. Every write is idempotent, and the folder's sync marks
+/// are stored last, so a run cut off anywhere is completed by the next one.
+/// </summary>
+internal sealed class FolderSynchronizer(MessageStore messages, FolderStore folders, TimeProvider clock, ILogger<FolderSynchronizer> logger)
+{
+    public const int BatchSize = 1000;
+
+    public async Task<FolderSyncResult> SyncAsync(
+        ImapClient client,
+        long accountId,
+        StoredFolder stored,
+        Func<int, int, Task> onBatch,
+        CancellationToken cancellationToken)
+    {
+        var folder = await client.GetFolderAsync(stored.Path, CancellationToken.None) as ImapFolder
+            ?? throw new FolderNotFoundException(stored.Path);
+        var qresync = client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable);
+        var condstore = client.Capabilities.HasFlag(ImapCapabilities.CondStore);
+
+        var reimport = stored.State == FolderStates.ReindexPending;
+        var knownValidity = reimport ? null : stored.SyncedUidvalidity;
+        var useQresync = qresync && knownValidity is not null && stored.SyncedModseq is not null;
+        Dictionary<long, LocalMessageState> local = useQresync
+            ? await messages.LocalStateAsync(accountId, stored.Id, knownValidity!.Value, cancellationToken)
+            : [];
+
+        var vanished = new HashSet<long>();
+        var changedFlags = new Dictionary<long, FlagChange>();
+        void OnVanished(object? sender, MessagesVanishedEventArgs e)
+        {
+            foreach (var uid in e.UniqueIds)
+            {
+                vanished.Add(uid.Id);
+            }
+        }
+
+        void OnFlags(object? sender, MessageFlagsChangedEventArgs e)
+        {
+            if (e.UniqueId is { } uid)
+            {
+                changedFlags[uid.Id] = new FlagChange(uid.Id, MessageSummaryMapper.StoredFlags(e.Flags), MessageSummaryMapper.StoredKeywords(e.Keywords), e.ModSeq is { } m ? (long)m : null);
+            }
+        }
+
+        var usedQresync = false;
+        folder.MessagesVanished += OnVanished;
+        folder.MessageFlagsChanged += OnFlags;
+        try
+        {
+            if (useQresync && local.Count > 0)
+            {
+                var known = local.Keys.Select(u => new UniqueId((uint)knownValidity!.Value, (uint)u)).ToList();
+                await folder.OpenAsync(FolderAccess.ReadOnly, (uint)knownValidity!.Value, (ulong)stored.SyncedModseq!.Value, known, CancellationToken.None);
+                usedQresync = folder.UidValidity == knownValidity;
+            }
+            else
+            {
+                await folder.OpenAsync(FolderAccess.ReadOnly, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            folder.MessagesVanished -= OnVanished;
+            folder.MessageFlagsChanged -= OnFlags;
+        }
+
+        var uidvalidity = (long)folder.UidValidity;
+        var reimported = false;
+        if (reimport || (knownValidity is not null && knownValidity != uidvalidity))
+        {
+            // UIDVALIDITY changed (or a ReIndex is pending): every UID we hold is meaningless. Start the folder over.
+            logger.LogInformation("Folder {FolderId}: UIDVALIDITY {Old} -> {New}, re-importing", stored.Id, knownValidity, uidvalidity);
+            await messages.DeleteFolderContentAsync(accountId, stored.Id, cancellationToken: cancellationToken);
+            local = [];
+            vanished.Clear();
+            changedFlags.Clear();
+            reimported = true;
+        }
+        else if (!usedQresync)
+        {
+            // Also picks up what an interrupted earlier run stored before the folder was ever marked synchronised.
+            await messages.DeleteFolderContentAsync(accountId, stored.Id, uidvalidity, cancellationToken);
+            local = await messages.LocalStateAsync(accountId, stored.Id, uidvalidity, cancellationToken);
+        }
+
+        var maxLocal = local.Count == 0 ? 0 : local.Keys.Max();
+        IList<UniqueId>? serverUids = null;
+
+        if (local.Count > 0 && !usedQresync)
+        {
+            if (condstore && knownValidity is not null && stored.SyncedModseq is { } since)
+            {
+                var changed = await folder.FetchAsync(
+                    new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),
+                    new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = (ulong)since },
+                    CancellationToken.None);
+                foreach (var summary in changed)
+                {
+                    changedFlags[summary.UniqueId.Id] = ToChange(summary);
+                }
+
+                serverUids = await folder.SearchAsync(SearchQuery.All, CancellationToken.None);
+            }
+            else
+            {
+                var all = await folder.FetchAsync(
+                    new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),
+                    new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | (condstore ? MessageSummaryItems.ModSeq : MessageSummaryItems.None)),
+                    CancellationToken.None);
+                foreach (var summary in all)
+                {
+                    changedFlags[summary.UniqueId.Id] = ToChange(summary);
+                }
+
+                serverUids = all.Select(s => s.UniqueId).ToList();
+            }
+
+            var present = serverUids.Select(u => (long)u.Id).ToHashSet();
+            foreach (var uid in local.Keys.Where(u => !present.Contains(u)))
+            {
+                vanished.Add(uid);
+            }
+        }
+
+        // Only real changes count: the plain strategy reports every message's flags.
+        var updates = changedFlags.Values
+            .Where(c => local.TryGetValue(c.Uid, out var had) && !vanished.Contains(c.Uid) && (had.Flags != c.Flags || had.Keywords != c.Keywords))
+            .ToList();
+        var removed = await messages.DeleteUidsAsync(accountId, stored.Id, uidvalidity, vanished.Where(local.ContainsKey).ToList(), cancellationToken);
+        var updated = await messages.UpdateFlagsAsync(accountId, stored.Id, uidvalidity, updates, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // New messages: every UID above what we hold (UID n:* always includes the highest UID, so filter).
+        var newUids = folder.Count == 0
+            ? []
+            : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)maxLocal + 1), UniqueId.MaxValue)), CancellationToken.None))
+                .Where(u => u.Id > maxLocal && !local.ContainsKey(u.Id))
+                .OrderBy(u => u.Id)
+                .ToList();
+        var added = 0;
+        await onBatch(0, newUids.Count);
+        foreach (var batch in newUids.Chunk(BatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), CancellationToken.None);
+            var rows = summaries
+                .Where(s => s.UniqueId.IsValid)
+                .DistinctBy(s => s.UniqueId.Id)
+                .OrderBy(s => s.UniqueId.Id)
+                .Select(s => MessageSummaryMapper.Map(s, stored.Id, uidvalidity))
+                .ToList();
+            await messages.UpsertBatchAsync(accountId, rows, cancellationToken);
+            added += rows.Count;
+            await onBatch(added, newUids.Count);
+        }
+
+        await folders.MarkSyncedAsync(
+            stored.Id,
+            uidvalidity,
+            folder.UidNext is { } next ? next.Id : null,
+            folder.HighestModSeq != 0 ? (long)folder.HighestModSeq : null,
+            folder.Count,
+            clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            cancellationToken);
+        await folder.CloseAsync(false, CancellationToken.None);
+        return new FolderSyncResult(added, updated, removed, reimported);
+    }
+
+    private static FlagChange ToChange(IMessageSummary summary) => new(
+        summary.UniqueId.Id,
+        MessageSummaryMapper.StoredFlags(summary.Flags ?? MessageFlags.None),
+        MessageSummaryMapper.StoredKeywords(summary.Keywords),
+        summary.ModSeq is { } m ? (long)m : null);
+}

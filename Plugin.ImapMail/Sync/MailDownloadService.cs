@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using Microsoft.Extensions.Logging;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Connection;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Contracts.Sync;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Resources;
+
+namespace Plugin.ImapMail.Sync;
+
+/// <summary>
+/// "Download" (Last ned): one connection per run; the folder tree in one LIST (with STATUS where LIST-STATUS is offered);
+/// folders whose UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ are as last synchronised are skipped without being
+/// opened; the others are made equal to the server by <see cref="FolderSynchronizer"/>.
+/// </summary>
+internal sealed class MailDownloadService(
+    AccountStore accounts,
+    FolderStore folders,
+    FolderSynchronizer synchronizer,
+    MailConnector connector,
+    ITenantContext tenant,
+    ILogger<MailDownloadService> logger) : IMailDownloadService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
+    private const StatusItems TreeStatus = StatusItems.Count | StatusItems.Unread | StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
+
+    public async Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var culture = tenant.UiCulture;
+        var account = await accounts.GetAsync(accountId, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
+        var owner = Guid.NewGuid().ToString("N");
+        if (!await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken))
+        {
+            throw new ImapMailException(ImapMailErrorKind.AlreadyRunning, Strings.Format("Sync_alreadyRunning", culture, account.Settings.Name));
+        }
+
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            return await RunAsync(account, options, owner, progress, watch, cancellationToken);
+        }
+        finally
+        {
+            await accounts.ReleaseLeaseAsync(accountId, owner, CancellationToken.None);
+        }
+    }
+
+    private async Task<DownloadSummary> RunAsync(Account account, DownloadOptions options, string owner, IProgress<SyncProgress>? progress, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        var client = await OpenAsync(account, cancellationToken);
+        try
+        {
+            var listStatus = client.Capabilities.HasFlag(ImapCapabilities.ListStatus);
+            var tree = await FolderTreeReader.ListAsync(client, CancellationToken.None, listStatus ? TreeStatus : StatusItems.None);
+            var stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
+            var statusByPath = tree.ToDictionary(f => f.Path, StringComparer.Ordinal);
+
+            var chosen = Choose(stored, options);
+            if (options.FolderPath is { } only && chosen.Count == 0)
+            {
+                throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, only));
+            }
+
+            int synced = 0, skipped = 0, added = 0, updated = 0, vanished = 0;
+            var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < chosen.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var folder = chosen[i];
+                var index = i + 1;
+                if (!listStatus)
+                {
+                    statusByPath[folder.Path] = await StatusAsync(client, folder);
+                }
+
+                if (IsUnchanged(folder, statusByPath[folder.Path]))
+                {
+                    skipped++;
+                    progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, 0, 0));
+                    continue;
+                }
+
+                await accounts.TryAcquireLeaseAsync(account.Id, owner, Lease, cancellationToken);
+                try
+                {
+                    var result = await SyncWithReconnectAsync(
+                        () => client,
+                        async () => client = await ReconnectAsync(client, account, cancellationToken),
+                        account.Id,
+                        folder,
+                        (done, total) =>
+                        {
+                            progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, done, total));
+                            return Task.CompletedTask;
+                        },
+                        cancellationToken);
+                    synced++;
+                    added += result.New;
+                    updated += result.Updated;
+                    vanished += result.Vanished;
+                }
+                catch (Exception ex) when (ex is ImapCommandException or FolderNotFoundException)
+                {
+                    // The server refused this folder; the others still sync.
+                    errors[folder.Path] = ex.Message;
+                    logger.LogWarning("Folder {FolderId} of account {AccountId} was refused by the server", folder.Id, account.Id);
+                }
+            }
+
+            await client.DisconnectAsync(true, CancellationToken.None);
+            logger.LogInformation("Account {AccountId}: {Synced} folders synchronised, {Skipped} unchanged, {New} new, {Updated} updated, {Vanished} vanished",
+                account.Id, synced, skipped, added, updated, vanished);
+            return new DownloadSummary(synced, skipped, added, updated, vanished, watch.Elapsed, errors);
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    private async Task<FolderSyncResult> SyncWithReconnectAsync(
+        Func<ImapClient> current,
+        Func<Task> reconnect,
+        long accountId,
+        StoredFolder folder,
+        Func<int, int, Task> onBatch,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await synchronizer.SyncAsync(current(), accountId, folder, onBatch, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < 3 && IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection is gone (dropped, BYE, protocol error). What was stored stays; reconnect and carry on.
+                logger.LogWarning("Connection lost while synchronising folder {FolderId} (attempt {Attempt}); reconnecting", folder.Id, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt * attempt), cancellationToken);
+                await reconnect();
+            }
+            catch (Exception ex) when (IsConnectionFailure(ex))
+            {
+                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, folder.Path, ex.Message), ex);
+            }
+        }
+    }
+
+    private static bool IsConnectionFailure(Exception ex) =>
+        ex is ImapProtocolException or IOException or SocketException or ServiceNotConnectedException or TimeoutException;
+
+    private async Task<ImapClient> ReconnectAsync(ImapClient old, Account account, CancellationToken cancellationToken)
+    {
+        old.Dispose();
+        return await OpenAsync(account, cancellationToken);
+    }
+
+    private async Task<ImapClient> OpenAsync(Account account, CancellationToken cancellationToken)
+    {
+        ImapClient client;
+        try
+        {
+            client = await connector.OpenImapAsync(account, cancellationToken);
+        }
+        catch (ImapMailException ex) when (ex.Kind == ImapMailErrorKind.AuthenticationFailed)
+        {
+            await accounts.SetNeedsNewCredentialsAsync(account.Id, true, CancellationToken.None);
+            throw;
+        }
+
+        if (client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable))
+        {
+            await client.EnableQuickResyncAsync(CancellationToken.None);
+        }
+
+        return client;
+    }
+
+    private static List<StoredFolder> Choose(IReadOnlyList<StoredFolder> stored, DownloadOptions options) =>
+        stored
+            .Where(f => f.Selectable && f.State != FolderStates.Deleted)
+            .Where(f => options.FolderPath is { } only
+                ? string.Equals(f.Path, only, StringComparison.Ordinal)
+                : options.AllFolders || f.SyncEnabled || f.State == FolderStates.ReindexPending)
+            .ToList();
+
+    private static async Task<ServerFolder> StatusAsync(ImapClient client, StoredFolder folder)
+    {
+        var mailFolder = await client.GetFolderAsync(folder.Path, CancellationToken.None);
+        await mailFolder.StatusAsync(TreeStatus, CancellationToken.None);
+        return new ServerFolder(folder.Path, folder.Name, folder.ParentPath, folder.Delimiter, folder.Attributes, folder.SpecialUse,
+            folder.DetectedRole, folder.DetectedSource, folder.Selectable,
+            mailFolder.UidValidity, mailFolder.UidNext?.Id, mailFolder.HighestModSeq != 0 ? (long)mailFolder.HighestModSeq : null, mailFolder.Count, mailFolder.Unread);
+    }
+
+    /// <summary>Unchanged since the last sync: the same UIDVALIDITY, UIDNEXT, MESSAGES and (where the server has it) HIGHESTMODSEQ.</summary>
+    internal static bool IsUnchanged(StoredFolder folder, ServerFolder status) =>
+        folder.State is not (FolderStates.ReindexPending or FolderStates.New)
+        && folder.SyncedUidvalidity is { } validity && validity == status.Uidvalidity
+        && folder.SyncedUidnext == status.Uidnext && status.Uidnext is not null
+        && folder.SyncedMessages == status.Messages && status.Messages is not null
+        && (status.Highestmodseq is null || folder.SyncedModseq == status.Highestmodseq);
+}

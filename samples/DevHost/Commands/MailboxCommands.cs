@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using DevHost.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Plugin.ImapMail.Contracts.Messages;
+using Plugin.ImapMail.Contracts.Sync;
+
+namespace DevHost.Commands;
+
+/// <summary><c>download</c>, <c>folders</c>, <c>messages</c>, <c>show</c> and <c>message</c>: the mail module's daily work.</summary>
+internal static class MailboxCommands
+{
+    public static async Task<int> DownloadAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var download = scope.ServiceProvider.GetRequiredService<IMailDownloadService>();
+        var accountId = args.Id(1, "ACCOUNT");
+        var options = new DownloadOptions(AllFolders: args.Has("all"), FolderPath: args.Get("folder"));
+        var progress = new ProgressDisplay(quiet: args.Has("quiet"));
+        var summary = await download.DownloadAsync(accountId, options, progress, cancellationToken);
+        progress.Finish();
+        if (args.Json)
+        {
+            Output.Json(new
+            {
+                accountId,
+                folders = summary.Folders,
+                foldersSkipped = summary.FoldersSkipped,
+                @new = summary.New,
+                updated = summary.Updated,
+                vanished = summary.Vanished,
+                elapsedMs = (long)summary.Elapsed.TotalMilliseconds,
+                folderErrors = summary.FolderErrors,
+            });
+        }
+        else
+        {
+            Output.Line(string.Create(CultureInfo.InvariantCulture,
+                $"Downloaded account {accountId}: {summary.Folders} folders synchronised, {summary.FoldersSkipped} unchanged; {summary.New} new, {summary.Updated} updated, {summary.Vanished} removed in {summary.Elapsed.TotalSeconds:0.00} s."));
+            foreach (var (path, error) in summary.FolderErrors)
+            {
+                Output.Line($"  {path}: {error}");
+            }
+        }
+
+        return summary.FolderErrors.Count == 0 ? 0 : 5;
+    }
+
+    public static async Task<int> FoldersAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
+        var folders = await mailbox.GetFoldersAsync(args.Id(1, "ACCOUNT"), cancellationToken);
+        if (args.Json)
+        {
+            Output.Json(folders.Select(f => new
+            {
+                path = f.Path,
+                name = f.Name,
+                parent = f.ParentPath,
+                role = f.Role,
+                roleSource = f.RoleSource,
+                sync = f.SyncEnabled,
+                state = f.State,
+                messages = f.LocalMessages,
+                unseen = f.LocalUnseen,
+                deleted = f.LocalDeleted,
+                serverMessages = f.ServerMessages,
+            }));
+            return 0;
+        }
+
+        foreach (var f in folders)
+        {
+            var depth = f.Delimiter is { Length: 1 } d ? f.Path.Count(c => c == d[0]) : 0;
+            var role = f.Role == Plugin.ImapMail.Contracts.Folders.FolderRole.None ? "" : $" [{f.Role}]";
+            Output.Line(string.Create(CultureInfo.InvariantCulture,
+                $"[{(f.SyncEnabled ? 'x' : ' ')}] {new string(' ', depth * 2)}{f.Name}{role}  {f.LocalMessages} messages, {f.LocalUnseen} unread (server: {f.ServerMessages?.ToString(CultureInfo.InvariantCulture) ?? "?"})"));
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> MessagesAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
+        var limit = int.TryParse(args.Get("limit") ?? "50", out var l) ? l : 50;
+        var list = await mailbox.GetMessagesAsync(args.Id(1, "ACCOUNT"), args.Word(2, "PATH"), limit, cancellationToken);
+        if (args.Json)
+        {
+            Output.Json(list.Select(m => new { uid = m.Uid, messageId = m.MessageId, from = m.From, subject = m.Subject, date = m.Date, flags = m.Flags, size = m.Size, preview = m.Preview }));
+            return 0;
+        }
+
+        foreach (var m in list)
+        {
+            var mark = m.IsDeleted ? 'D' : m.IsSeen ? ' ' : '*';
+            Output.Line(string.Create(CultureInfo.InvariantCulture, $"{mark} {m.Uid,6}  {m.Date:yyyy-MM-dd}  {Trim(m.From, 30),-30}  {Trim(m.Subject, 60)}"));
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> ShowAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
+        await using var content = await mailbox.OpenMessageAsync(args.Id(1, "ACCOUNT"), args.Word(2, "PATH"), args.Id(3, "UID"), cancellationToken);
+        if (args.Json)
+        {
+            using var reader = new StreamReader(content, Encoding.Latin1);
+            Output.Json(new { uid = args.Id(3, "UID"), raw = await reader.ReadToEndAsync(cancellationToken) });
+            return 0;
+        }
+
+        await using var stdout = Console.OpenStandardOutput();
+        await content.CopyToAsync(stdout, cancellationToken);
+        return 0;
+    }
+
+    public static async Task<int> MessageAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
+        var verb = args.Word(4, "action (read, unread, flag, unflag, delete, undelete)");
+        var action = verb switch
+        {
+            "read" => MessageAction.Read,
+            "unread" => MessageAction.Unread,
+            "flag" => MessageAction.Flag,
+            "unflag" => MessageAction.Unflag,
+            "delete" => MessageAction.Delete,
+            "undelete" => MessageAction.Undelete,
+            _ => throw new HostException($"Unknown message action '{verb}'."),
+        };
+        var result = await mailbox.ApplyAsync(args.Id(1, "ACCOUNT"), args.Word(2, "PATH"), args.Id(3, "UID"), action, cancellationToken);
+        if (args.Json)
+        {
+            Output.Json(new { uid = args.Id(3, "UID"), action = verb, moved = result is null, flags = result?.Flags });
+        }
+        else
+        {
+            Output.Line(result is null ? "Moved to Deleted Items." : $"Flags now: {string.Join(' ', result.Flags)}");
+        }
+
+        return 0;
+    }
+
+    private static string Trim(string? text, int length) =>
+        text is null ? "" : text.Length <= length ? text : text[..(length - 1)] + "…";
+
+    /// <summary>Progress on standard error: a bar on a terminal, plain lines when redirected.</summary>
+    private sealed class ProgressDisplay(bool quiet) : IProgress<SyncProgress>
+    {
+        private readonly bool terminal = !Console.IsErrorRedirected;
+        private string lastFolder = "";
+        private DateTime lastLine = DateTime.MinValue;
+
+        public void Report(SyncProgress value)
+        {
+            if (quiet)
+            {
+                return;
+            }
+
+            if (terminal)
+            {
+                const int width = 30;
+                var filled = value.MessagesTotal == 0 ? width : (int)(width * (double)value.MessagesDone / value.MessagesTotal);
+                Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"\r[{new string('#', filled)}{new string('.', width - filled)}] folder {value.FolderIndex}/{value.FolderCount} {Trim(value.FolderPath, 24),-24} {value.MessagesDone}/{value.MessagesTotal}   "));
+                return;
+            }
+
+            // Redirected: one line per folder, and at most one a second within a folder.
+            if (value.FolderPath != lastFolder || DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(1) || value.MessagesDone == value.MessagesTotal)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"folder {value.FolderIndex}/{value.FolderCount} {value.FolderPath}: {value.MessagesDone}/{value.MessagesTotal}"));
+                lastFolder = value.FolderPath;
+                lastLine = DateTime.UtcNow;
+            }
+        }
+
+        public void Finish()
+        {
+            if (terminal && !quiet)
+            {
+                Console.Error.WriteLine();
+            }
+        }
+    }
+}
