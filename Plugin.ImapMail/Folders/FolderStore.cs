@@ -161,19 +161,24 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     public async Task<IReadOnlyList<StoredFolder>> ApplyTreeAsync(long accountId, IReadOnlyList<ServerFolder> listed, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { tenant = tenant.TenantId, accountId };
-        var known = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT path FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId",
-            parameters, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+        var known = (await ListPlainAsync(connection, null, accountId, cancellationToken)).ToDictionary(f => f.Path, StringComparer.Ordinal);
         var firstListing = known.Count == 0;
-        foreach (var folder in listed)
+        var changed = listed.Where(f => !known.TryGetValue(f.Path, out var had) || !SameAsListed(had, f)).ToList();
+        var listedPaths = listed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var gone = known.Values.Where(f => f.State != FolderStates.Deleted && !listedPaths.Contains(f.Path)).Select(f => f.Path).ToList();
+        if (changed.Count == 0 && gone.Count == 0)
+        {
+            // A quiet tree costs one read and no write.
+            return known.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var folder in changed)
         {
             var tick = firstListing && folder.DetectedRole is "inbox" or "sent";
             await UpsertAsync(connection, transaction, accountId, folder, tick, cancellationToken);
         }
 
-        var gone = known.Except(listed.Select(f => f.Path), StringComparer.Ordinal).ToList();
         if (gone.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -191,9 +196,29 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
                 gone.Select(path => new { tenant = tenant.TenantId, accountId, path }), transaction, cancellationToken: cancellationToken));
         }
 
+        var result = await ListPlainAsync(connection, transaction, accountId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await ListAsync(accountId, cancellationToken);
+        return result;
     }
+
+    /// <summary>Whether the stored row already says what the server listed (so nothing needs writing).</summary>
+    private static bool SameAsListed(StoredFolder had, ServerFolder listed) =>
+        had.State != FolderStates.Deleted
+        && had.Name == listed.Name && had.ParentPath == listed.ParentPath && had.Delimiter == listed.Delimiter
+        && had.Attributes == listed.Attributes && had.SpecialUse == listed.SpecialUse
+        && had.DetectedRole == listed.DetectedRole && had.DetectedSource == listed.DetectedSource && had.Selectable == listed.Selectable
+        && (listed.Uidvalidity is null || had.Uidvalidity == listed.Uidvalidity)
+        && (listed.Uidnext is null || had.Uidnext == listed.Uidnext)
+        && (listed.Highestmodseq is null || had.Highestmodseq == listed.Highestmodseq)
+        && (listed.Messages is null || had.ServerMessages == listed.Messages)
+        && (listed.Unseen is null || had.ServerUnseen == listed.Unseen);
+
+    private async Task<List<StoredFolder>> ListPlainAsync(DbConnection connection, DbTransaction? transaction, long accountId, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<StoredFolder>(new CommandDefinition(
+            "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId ORDER BY path",
+            new { tenant = tenant.TenantId, accountId },
+            transaction,
+            cancellationToken: cancellationToken))).ToList();
 
     /// <summary>Records the server's status after a folder was made equal to it, so an unchanged folder can be skipped next time.</summary>
     public async Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default)

@@ -26,6 +26,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         Func<int, int, Task> onBatch,
         CancellationToken cancellationToken)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var folder = await client.GetFolderAsync(stored.Path, CancellationToken.None) as ImapFolder
             ?? throw new FolderNotFoundException(stored.Path);
         var qresync = client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable);
@@ -56,6 +57,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             }
         }
 
+        var loaded = watch.ElapsedMilliseconds;
         var usedQresync = false;
         folder.MessagesVanished += OnVanished;
         folder.MessageFlagsChanged += OnFlags;
@@ -78,6 +80,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             folder.MessageFlagsChanged -= OnFlags;
         }
 
+        var opened = watch.ElapsedMilliseconds;
         var uidvalidity = (long)folder.UidValidity;
         var reimported = false;
         if (reimport || (knownValidity is not null && knownValidity != uidvalidity))
@@ -143,6 +146,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         var removed = await messages.DeleteUidsAsync(accountId, stored.Id, uidvalidity, vanished.Where(local.ContainsKey).ToList(), cancellationToken);
         var updated = await messages.UpdateFlagsAsync(accountId, stored.Id, uidvalidity, updates, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
+        var compared = watch.ElapsedMilliseconds;
 
         // New messages: every UID above what we hold (UID n:* always includes the highest UID, so filter).
         var newUids = folder.Count == 0
@@ -177,6 +181,8 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             clock.GetUtcNow().ToUnixTimeMilliseconds(),
             cancellationToken);
         await folder.CloseAsync(false, CancellationToken.None);
+        logger.LogDebug("Folder {FolderId} ({Strategy}): index read in {Loaded} ms, opened at {Open} ms, {Vanished} vanished and {Updated} flag changes stored at {Compared} ms, {New} new stored at {Done} ms",
+            stored.Id, usedQresync ? "QRESYNC" : condstore ? "CONDSTORE" : "plain", loaded, opened, removed, updated, compared, added, watch.ElapsedMilliseconds);
         return new FolderSyncResult(added, updated, removed, reimported);
     }
 

@@ -53,11 +53,15 @@ internal sealed class MailDownloadService(
     private async Task<DownloadSummary> RunAsync(Account account, DownloadOptions options, string owner, IProgress<SyncProgress>? progress, Stopwatch watch, CancellationToken cancellationToken)
     {
         var client = await OpenAsync(account, cancellationToken);
+        var connected = watch.ElapsedMilliseconds;
         try
         {
             var listStatus = client.Capabilities.HasFlag(ImapCapabilities.ListStatus);
             var tree = await FolderTreeReader.ListAsync(client, CancellationToken.None, listStatus ? TreeStatus : StatusItems.None);
+            var listed = watch.ElapsedMilliseconds;
             var stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
+            logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
+                account.Id, connected, tree.Count, listed - connected, watch.ElapsedMilliseconds - listed);
             var statusByPath = tree.ToDictionary(f => f.Path, StringComparer.Ordinal);
 
             var chosen = Choose(stored, options);

@@ -21,7 +21,7 @@ internal static class AccountCommands
         ("auth", "advanced.authMechanism"), ("timeout", "advanced.timeout"), ("pin", "advanced.pinnedCertificate"),
         ("delete-behaviour", "advanced.deleteBehaviour"), ("body-cache", "advanced.bodyCache"), ("sent-copy", "advanced.sentCopy"),
         ("request-read-receipt", "receipts.requestRead"), ("request-delivery-receipt", "receipts.requestDelivery"),
-        ("answer-read-receipts", "receipts.answerRead"),
+        ("answer-read-receipts", "receipts.answerRead"), ("protocol-log", "advanced.protocolLog"),
     ];
 
     public static async Task<int> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)

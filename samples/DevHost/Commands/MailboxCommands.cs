@@ -17,7 +17,28 @@ internal static class MailboxCommands
         var accountId = args.Id(1, "ACCOUNT");
         var options = new DownloadOptions(AllFolders: args.Has("all"), FolderPath: args.Get("folder"));
         var progress = new ProgressDisplay(quiet: args.Has("quiet"));
-        var summary = await download.DownloadAsync(accountId, options, progress, cancellationToken);
+        // --repeat N runs the Download N times in this process (as the ERP does, with the module loaded once) and reports
+        // the last; --between CMD runs a shell command between the runs (the benchmark changes the mailbox there).
+        var repeat = int.TryParse(args.Get("repeat") ?? "1", out var r) && r > 0 ? r : 1;
+        var runs = new List<long>();
+        DownloadSummary summary;
+        while (true)
+        {
+            summary = await download.DownloadAsync(accountId, options, progress, cancellationToken);
+            runs.Add((long)summary.Elapsed.TotalMilliseconds);
+            if (runs.Count >= repeat)
+            {
+                break;
+            }
+
+            if (args.Get("between") is { } between)
+            {
+                using var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", between]) { RedirectStandardOutput = true })!;
+                await shell.StandardOutput.ReadToEndAsync(cancellationToken);
+                await shell.WaitForExitAsync(cancellationToken);
+            }
+        }
+
         progress.Finish();
         if (args.Json)
         {
@@ -30,6 +51,8 @@ internal static class MailboxCommands
                 updated = summary.Updated,
                 vanished = summary.Vanished,
                 elapsedMs = (long)summary.Elapsed.TotalMilliseconds,
+                runsMs = runs,
+                peakWorkingSetMb = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024),
                 folderErrors = summary.FolderErrors,
             });
         }

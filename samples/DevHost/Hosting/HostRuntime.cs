@@ -48,7 +48,7 @@ internal sealed class HostRuntime : IAsyncDisposable
         var tenant = new HostTenantContext(tenantId, args.Get("user") ?? "admin", !string.Equals(args.Get("role"), "user", StringComparison.OrdinalIgnoreCase), culture);
 
         var services = new ServiceCollection();
-        services.AddLogging(b => b.ClearProviders().AddProvider(new StderrLoggerProvider(args.Has("verbose") ? LogLevel.Information : LogLevel.Warning)).SetMinimumLevel(LogLevel.Trace));
+        services.AddLogging(b => b.ClearProviders().AddProvider(new StderrLoggerProvider(args.Has("debug") ? LogLevel.Debug : args.Has("verbose") ? LogLevel.Information : LogLevel.Warning)).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<IHostDatabase>(database);
         services.AddSingleton<ITenantContext>(tenant);
         services.AddSingleton<ISecretProtector>(new KeyFileSecretProtector(keyFile));

@@ -1,0 +1,48 @@
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Sync;
+
+namespace Plugin.ImapMail.Tests.Sync;
+
+/// <summary>A folder is skipped only when all four status values are as last synchronised.</summary>
+public sealed class SkipRuleTests
+{
+    private static readonly StoredFolder Synced = new()
+    {
+        State = FolderStates.Current,
+        SyncedUidvalidity = 7,
+        SyncedUidnext = 100,
+        SyncedMessages = 90,
+        SyncedModseq = 500,
+    };
+
+    private static ServerFolder Status(long? validity = 7, long? next = 100, long? messages = 90, long? modseq = 500) =>
+        new("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, validity, next, modseq, messages);
+
+    [Fact]
+    public void Unchanged_IsSkipped() => Assert.True(MailDownloadService.IsUnchanged(Synced, Status()));
+
+    [Fact]
+    public void WithoutModseq_TheOtherThreeDecide() => Assert.True(MailDownloadService.IsUnchanged(Synced, Status(modseq: null)));
+
+    [Theory]
+    [InlineData(8L, 100L, 90L, 500L)]
+    [InlineData(7L, 101L, 90L, 500L)]
+    [InlineData(7L, 100L, 89L, 500L)]
+    [InlineData(7L, 100L, 90L, 501L)]
+    [InlineData(7L, null, 90L, 500L)]
+    public void AnyChange_IsSynced(long validity, long? next, long messages, long modseq) =>
+        Assert.False(MailDownloadService.IsUnchanged(Synced, Status(validity, next, messages, modseq)));
+
+    [Theory]
+    [InlineData(FolderStates.New)]
+    [InlineData(FolderStates.ReindexPending)]
+    public void NewOrPendingFolders_AreNeverSkipped(string state) =>
+        Assert.False(MailDownloadService.IsUnchanged(new StoredFolder
+        {
+            State = state,
+            SyncedUidvalidity = 7,
+            SyncedUidnext = 100,
+            SyncedMessages = 90,
+            SyncedModseq = 500,
+        }, Status()));
+}
