@@ -20,4 +20,7 @@ public enum MessageAction
 
     /// <summary>Clear the \Deleted mark.</summary>
     Undelete,
+
+    /// <summary>Archive: copy to the Archive-role folder and mark the original \Deleted (it goes with the next purge).</summary>
+    Archive,
 }

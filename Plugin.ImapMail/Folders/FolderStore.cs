@@ -32,16 +32,26 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
             SelectWithCounts + " ORDER BY f.path",
             new { tenant = tenant.TenantId, accountId },
             cancellationToken: cancellationToken));
-        return rows.ToList();
+        return StoredFolder.ResolveRoles(rows.ToList());
     }
 
     public async Task<StoredFolder?> GetAsync(long accountId, string path, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<StoredFolder>(new CommandDefinition(
+        var folder = await connection.QuerySingleOrDefaultAsync<StoredFolder>(new CommandDefinition(
             SelectWithCounts + " AND f.path = @path",
             new { tenant = tenant.TenantId, accountId, path },
             cancellationToken: cancellationToken));
+        if (folder is { AdminRole: null } && folder.DetectedRole != "none")
+        {
+            var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND admin_role = @role AND state <> 'deleted'",
+                new { tenant = tenant.TenantId, accountId, role = folder.DetectedRole },
+                cancellationToken: cancellationToken));
+            folder.DetectedRoleTaken = taken > 0;
+        }
+
+        return folder;
     }
 
     /// <summary>
@@ -117,8 +127,9 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     }
 
     /// <summary>
-    /// Gives a folder a role chosen by an administrator ("Use as …"), or clears the choice with null.
-    /// Refused with <see cref="ImapMailErrorKind.Conflict"/> when another folder already holds the role.
+    /// Gives a folder a role chosen by an administrator ("Use as …"), or clears the choice with null. The choice takes
+    /// the role from a folder that only had it by detection; it is refused while another folder holds the role by an
+    /// administrator's choice (two folders never hold one role).
     /// </summary>
     /// <returns>The path of the folder that holds the role, when it conflicts; null when the choice was stored.</returns>
     public async Task<string?> SetAdminRoleAsync(long accountId, string path, FolderRole? role, CancellationToken cancellationToken = default)
@@ -128,11 +139,11 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         if (role is { } wanted && wanted != FolderRole.None)
         {
             var folders = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
-                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> 'deleted'",
+                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> 'deleted' AND admin_role IS NOT NULL",
                 new { tenant = tenant.TenantId, accountId, path },
                 transaction,
                 cancellationToken: cancellationToken));
-            var holder = folders.FirstOrDefault(f => f.Role == wanted);
+            var holder = folders.FirstOrDefault(f => f.AdminRole == FolderRoles.ToStored(wanted));
             if (holder is not null)
             {
                 return holder.Path;
@@ -173,6 +184,19 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // A folder renamed on the server keeps its UIDVALIDITY: move the row (tick, administrator's role, index) to the
+        // new path instead of deleting it and importing its messages again.
+        foreach (var (from, to) in Renames(known, gone, changed))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE imapmail_folder SET path = @path, name = @name, parent_path = @parent WHERE tenant_id = @tenant AND id = @id",
+                new { tenant = tenant.TenantId, id = from.Id, path = to.Path, name = to.Name, parent = to.ParentPath },
+                transaction,
+                cancellationToken: cancellationToken));
+            gone.Remove(from.Path);
+        }
+
         foreach (var folder in changed)
         {
             var tick = firstListing && folder.DetectedRole is "inbox" or "sent";
@@ -201,6 +225,16 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         return result;
     }
 
+    private static List<(StoredFolder From, ServerFolder To)> Renames(Dictionary<string, StoredFolder> known, List<string> gone, List<ServerFolder> changed)
+    {
+        var goneByValidity = gone.Select(p => known[p]).Where(f => f.Uidvalidity is not null)
+            .GroupBy(f => f.Uidvalidity!.Value).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single());
+        return changed.Where(f => !known.ContainsKey(f.Path) && f.Uidvalidity is not null)
+            .GroupBy(f => f.Uidvalidity!.Value).Where(g => g.Count() == 1 && goneByValidity.ContainsKey(g.Key))
+            .Select(g => (goneByValidity[g.Key], g.Single()))
+            .ToList();
+    }
+
     /// <summary>Whether the stored row already says what the server listed (so nothing needs writing).</summary>
     private static bool SameAsListed(StoredFolder had, ServerFolder listed) =>
         had.State != FolderStates.Deleted
@@ -213,12 +247,16 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         && (listed.Messages is null || had.ServerMessages == listed.Messages)
         && (listed.Unseen is null || had.ServerUnseen == listed.Unseen);
 
-    private async Task<List<StoredFolder>> ListPlainAsync(DbConnection connection, DbTransaction? transaction, long accountId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<StoredFolder>(new CommandDefinition(
+    private async Task<List<StoredFolder>> ListPlainAsync(DbConnection connection, DbTransaction? transaction, long accountId, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<StoredFolder>(new CommandDefinition(
             "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId ORDER BY path",
             new { tenant = tenant.TenantId, accountId },
             transaction,
             cancellationToken: cancellationToken))).ToList();
+        StoredFolder.ResolveRoles(rows);
+        return rows;
+    }
 
     /// <summary>Records the server's status after a folder was made equal to it, so an unchanged folder can be skipped next time.</summary>
     public async Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default)

@@ -13,8 +13,17 @@ internal static class FoldersServiceCollectionExtensions
         services.AddScoped<MessageStore>();
         services.AddScoped<BodyCache>();
         services.AddScoped<Contracts.Messages.IMailboxService, MailboxService>();
+        services.AddScoped<IFolderCommand, DownloadFolderCommand>();
         services.AddScoped<IFolderCommand, SubscribeFolderCommand>();
         services.AddScoped<IFolderCommand, UnsubscribeFolderCommand>();
+        services.AddScoped<IFolderCommand, ReIndexFolderCommand>();
+        services.AddScoped<IFolderCommand, PurgeDeletedCommand>();
+        foreach (var role in UseAsRoleCommand.Assignable)
+        {
+            services.AddScoped<IFolderCommand>(sp => new UseAsRoleCommand(role, sp.GetRequiredService<FolderStore>(), sp.GetRequiredService<Contracts.Hosting.ITenantContext>()));
+        }
+
+        services.AddScoped<IFolderCommand, ClearRoleCommand>();
         return services;
     }
 }

@@ -36,13 +36,30 @@ internal sealed class StoredFolder
     public long LocalUnseen { get; init; }
     public long LocalDeleted { get; init; }
 
-    /// <summary>The role in force: an administrator's choice wins over detection.</summary>
-    public FolderRole Role => AdminRole is not null ? FolderRoles.Parse(AdminRole) : FolderRoles.Parse(DetectedRole);
+    /// <summary>Set when an administrator gave this folder's detected role to another folder of the account.</summary>
+    public bool DetectedRoleTaken { get; set; }
+
+    /// <summary>The role in force: an administrator's choice wins over detection, on this folder and across the account.</summary>
+    public FolderRole Role => AdminRole is not null ? FolderRoles.Parse(AdminRole)
+        : DetectedRoleTaken ? FolderRole.None
+        : FolderRoles.Parse(DetectedRole);
 
     /// <summary>Where the role in force came from.</summary>
-    public FolderRoleSource RoleSource => AdminRole is not null
-        ? (Role == FolderRole.None ? FolderRoleSource.None : FolderRoleSource.Administrator)
+    public FolderRoleSource RoleSource => Role == FolderRole.None ? FolderRoleSource.None
+        : AdminRole is not null ? FolderRoleSource.Administrator
         : FolderRoles.ParseSource(DetectedSource);
+
+    /// <summary>Applies the account-wide rule: a role an administrator gave to one folder is no other folder's.</summary>
+    public static IReadOnlyList<StoredFolder> ResolveRoles(IReadOnlyList<StoredFolder> folders)
+    {
+        var chosen = folders.Where(f => f.AdminRole is not null && f.State != FolderStates.Deleted).Select(f => f.AdminRole!).ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            folder.DetectedRoleTaken = folder.AdminRole is null && chosen.Contains(folder.DetectedRole);
+        }
+
+        return folders;
+    }
 
     public FolderInfo ToInfo() => new(
         AccountId,

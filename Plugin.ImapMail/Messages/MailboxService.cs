@@ -97,6 +97,19 @@ internal sealed class MailboxService(
             }
         }
 
+        if (action == MessageAction.Archive)
+        {
+            var archive = (await folders.ListAsync(accountId, cancellationToken)).FirstOrDefault(f => f.Role == FolderRole.Archive && f.State != FolderStates.Deleted)
+                ?? throw new ImapMailException(ImapMailErrorKind.Conflict, Strings.Get("Error_noArchiveFolder", tenant.UiCulture));
+            if (archive.Path != folderPath)
+            {
+                var target = await client.GetFolderAsync(archive.Path, cancellationToken);
+                await mailFolder.CopyToAsync(id, target, cancellationToken);
+            }
+
+            action = MessageAction.Delete;
+        }
+
         var (flag, add) = action switch
         {
             MessageAction.Read => (MessageFlags.Seen, true),

@@ -19,7 +19,8 @@ internal static class Program
           folders ACCOUNT                 the folder tree with roles, ticks and counts
           messages ACCOUNT PATH [--limit N]
           show ACCOUNT PATH UID           the message, fetched from the server (marks it read)
-          message ACCOUNT PATH UID read|unread|flag|unflag|delete|undelete
+          message ACCOUNT PATH UID read|unread|flag|unflag|delete|undelete|archive
+          folder ACCOUNT PATH download|subscribe|unsubscribe|reindex|purge [--yes]|use-as ROLE|clear-role
 
         Host options (every command):
           --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
@@ -73,6 +74,7 @@ internal static class Program
                 "messages" => await MailboxCommands.MessagesAsync(host, args, cancellation.Token),
                 "show" => await MailboxCommands.ShowAsync(host, args, cancellation.Token),
                 "message" => await MailboxCommands.MessageAsync(host, args, cancellation.Token),
+                "folder" => await FolderCommands.RunAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
         }

@@ -126,6 +126,13 @@ S = [
 ("Sync_alreadyRunning","A download of \"{0}\" is already running. Wait for it to finish.","En nedlasting av «{0}» pågår allerede. Vent til den er ferdig."),
 ("Sync_connectionLost","The connection was lost while downloading \"{0}\" and could not be restored: {1}. What was downloaded is kept; the next download continues.","Forbindelsen ble brutt under nedlasting av «{0}» og kunne ikke gjenopprettes: {1}. Det som er lastet ned beholdes; neste nedlasting fortsetter."),
 ("Error_messageNotFound","Message {0} is not in \"{1}\" (any more). Download the folder to refresh it.","Melding {0} finnes ikke (lenger) i «{1}». Last ned mappen for å oppdatere den."),
+("Result_downloaded","\"{0}\" is now equal to the server: {1} new, {2} changed, {3} removed.","«{0}» er nå lik serveren: {1} nye, {2} endret, {3} fjernet."),
+("Result_reindexed","\"{0}\" was emptied locally and imported again: {1} messages.","«{0}» ble tømt lokalt og importert på nytt: {1} meldinger."),
+("Result_reindexPending","\"{0}\" is marked for re-indexing but could not be imported now ({1}). The next download finishes it.","«{0}» er merket for reindeksering, men kunne ikke importeres nå ({1}). Neste nedlasting fullfører den."),
+("Result_purged","{1} messages marked as deleted were removed from \"{0}\".","{1} meldinger merket som slettet ble fjernet fra «{0}»."),
+("Result_purgeStale","\"{0}\" changed on the server and was downloaded again. Check what is marked as deleted and purge again.","«{0}» ble endret på serveren og er lastet ned på nytt. Kontroller hva som er merket som slettet, og tøm på nytt."),
+("Confirm_purgeAll","This server cannot remove only the messages shown as deleted: every message marked as deleted in \"{0}\" will be removed, also any another program marked a moment ago. Continue?","Denne serveren kan ikke fjerne bare meldingene som vises som slettet: alle meldinger merket som slettet i «{0}» blir fjernet, også de et annet program nettopp merket. Fortsette?"),
+("Error_noArchiveFolder","No folder is used as Archive: right-click the archive folder on the Folders tab and choose \"Use as Archive folder\".","Ingen mappe brukes som Arkiv: høyreklikk på arkivmappen under Mapper og velg «Bruk som Arkiv-mappe»."),
 ("Value_set","(unchanged)","(uendret)"),
 ]
 import html

@@ -146,7 +146,7 @@ internal static class MailboxCommands
     {
         using var scope = host.Services.CreateScope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
-        var verb = args.Word(4, "action (read, unread, flag, unflag, delete, undelete)");
+        var verb = args.Word(4, "action (read, unread, flag, unflag, delete, undelete, archive)");
         var action = verb switch
         {
             "read" => MessageAction.Read,
@@ -155,6 +155,7 @@ internal static class MailboxCommands
             "unflag" => MessageAction.Unflag,
             "delete" => MessageAction.Delete,
             "undelete" => MessageAction.Undelete,
+            "archive" => MessageAction.Archive,
             _ => throw new HostException($"Unknown message action '{verb}'."),
         };
         var result = await mailbox.ApplyAsync(args.Id(1, "ACCOUNT"), args.Word(2, "PATH"), args.Id(3, "UID"), action, cancellationToken);

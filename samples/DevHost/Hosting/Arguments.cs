@@ -5,7 +5,7 @@ internal sealed class Arguments
 {
     private static readonly HashSet<string> Flags =
     [
-        "json", "default", "accept-plaintext", "all", "verbose", "read-receipt", "delivery-receipt", "no-default", "help", "quiet", "debug",
+        "json", "default", "accept-plaintext", "all", "verbose", "read-receipt", "delivery-receipt", "no-default", "help", "quiet", "debug", "yes",
     ];
 
     private readonly Dictionary<string, List<string>> options = new(StringComparer.Ordinal);

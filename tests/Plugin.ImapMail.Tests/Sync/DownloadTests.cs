@@ -77,9 +77,10 @@ public sealed class DownloadTests
         Assert.Contains("Prosjekter", paths);
         Assert.Contains("Archived projects", paths);
         Assert.DoesNotContain("Old projects", paths);
-        var deleted = await scenario.Harness.Get<FolderStore>().GetAsync(scenario.AccountId, "Old projects");
-        Assert.Equal(FolderStates.Deleted, deleted!.State);
-        Assert.Equal(0, deleted.LocalMessages);
+        // The rename was recognised by its unchanged UIDVALIDITY: the row moved with its messages, nothing was re-imported.
+        Assert.Null(await scenario.Harness.Get<FolderStore>().GetAsync(scenario.AccountId, "Old projects"));
+        Assert.Equal(5, (await scenario.IndexAsync("Archived projects")).Count);
+        Assert.Equal(1 + 4, summary.New);
     }
 
     [Fact]
