@@ -14,7 +14,7 @@ internal sealed class MessageStore(IHostDatabase database, ITenantContext tenant
         VALUES
             (@TenantId, @AccountId, @FolderId, @Uidvalidity, @Uid, @Modseq, @Flags, @Keywords, @MessageId, @InReplyTo, @Refs,
              @Subject, @FromAddr, @FromName, @ToAddrs, @CcAddrs, @ReplyTo, @SentAt, @InternalDate, @Size, @HasAttachments, @Preview, @Fingerprint)
-        ON CONFLICT (folder_id, uidvalidity, uid) DO UPDATE SET
+        ON CONFLICT (tenant_id, folder_id, uidvalidity, uid) DO UPDATE SET
             modseq = excluded.modseq, flags = excluded.flags, keywords = excluded.keywords
         """;
 

@@ -26,7 +26,9 @@ internal sealed class MailDownloadService(
     ILogger<MailDownloadService> logger) : IMailDownloadService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
-    private const StatusItems TreeStatus = StatusItems.Count | StatusItems.Unread | StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
+    // Note: no UNSEEN. The skip rule needs only these four, and counting unseen messages costs Dovecot a pass over a
+    // changed mailbox's flags in every LIST-STATUS (the Folders tab counts unread from the local index instead).
+    private const StatusItems TreeStatus = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
 
     public async Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -77,10 +77,11 @@ CREATE TABLE imapmail_message (
     has_attachments INTEGER NOT NULL DEFAULT 0,
     preview         TEXT    NULL,
     fingerprint     TEXT    NOT NULL,
-    UNIQUE (folder_id, uidvalidity, uid)
+    UNIQUE (tenant_id, folder_id, uidvalidity, uid)
 );
 CREATE INDEX ix_imapmail_message_tenant_msgid ON imapmail_message (tenant_id, message_id);
-CREATE INDEX ix_imapmail_message_account ON imapmail_message (tenant_id, account_id);
+-- Every index leads with tenant_id and then narrows to the folder, so any plan reads only one folder's rows.
+CREATE INDEX ix_imapmail_message_account ON imapmail_message (tenant_id, account_id, folder_id, uid);
 
 CREATE TABLE imapmail_crm_link (
     id           INTEGER PRIMARY KEY,
