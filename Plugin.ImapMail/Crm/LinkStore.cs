@@ -49,4 +49,155 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
+
+    /// <summary>"column is one of @param": Dapper expands a list for SQLite; PostgreSQL takes the array as one parameter.</summary>
+    private string In(string column, string parameter) =>
+        database.Dialect == SqlDialect.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    /// <summary>The links in force for any of the keys, in any of the tenant's accounts (for the thread rule).</summary>
+    public async Task<Dictionary<string, IReadOnlyList<(string CustomerId, string? ContactId)>>> InForceForKeysAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<string, IReadOnlyList<(string, string?)>>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var rows = await connection.QueryAsync<CrmLink>(new CommandDefinition(
+                $"SELECT message_key, customer_id, contact_id FROM imapmail_crm_link WHERE tenant_id = @tenant AND {In("message_key", "keys")} AND (manual_state IS NULL OR manual_state = 'linked')",
+                new { tenant = tenant.TenantId, keys = chunk },
+                cancellationToken: cancellationToken));
+            foreach (var group in rows.GroupBy(r => r.MessageKey))
+            {
+                result[group.Key] = group.Select(r => (r.CustomerId, r.ContactId)).ToList();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Every stored row for the keys in one account, whatever its state (automatic, a person's choice, pending).</summary>
+    public async Task<IReadOnlyList<CrmLink>> RowsForKeysAsync(long accountId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    {
+        var all = new List<CrmLink>();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            all.AddRange(await connection.QueryAsync<CrmLink>(new CommandDefinition(
+                $"SELECT id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND {In("message_key", "keys")}",
+                new { tenant = tenant.TenantId, accountId, keys = chunk },
+                cancellationToken: cancellationToken)));
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Applies the chain's result: new links are added (never over a person's choice), and the automatic links in
+    /// <paramref name="remove"/> become removal notices for the host. One transaction.
+    /// </summary>
+    public async Task<int> ApplyAsync(long accountId, IReadOnlyList<DesiredLink> add, IReadOnlyList<CrmLink> remove, CancellationToken cancellationToken = default)
+    {
+        if (add.Count == 0 && remove.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var added = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
+            VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+            ON CONFLICT (account_id, message_key, customer_id) DO NOTHING
+            """,
+            add.Select(l => new
+            {
+                tenant = tenant.TenantId,
+                accountId,
+                l.MessageKey,
+                l.CustomerId,
+                l.ContactId,
+                reason = l.Reason.ToString().ToLowerInvariant(),
+                state = l.NeedsChoice ? "choice" : null,
+                notified = l.NeedsChoice,
+                now,
+            }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imapmail_crm_link SET manual_state = 'removed', notified = @no WHERE tenant_id = @tenant AND id = @Id AND manual_state IS NULL",
+            remove.Select(r => new { tenant = tenant.TenantId, r.Id, no = false }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    /// <summary>Links and removals the host's listeners have not yet been told of, with what the card shows of the message.</summary>
+    public async Task<IReadOnlyList<PendingLinkChange>> PendingAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PendingLinkChange>(new CommandDefinition(
+            """
+            SELECT l.id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
+                   m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path
+              FROM imapmail_crm_link l
+              LEFT JOIN imapmail_message m ON m.id = (
+                    SELECT MIN(x.id) FROM imapmail_message x
+                     WHERE x.tenant_id = @tenant AND x.account_id = l.account_id
+                       AND (x.message_id = l.message_key OR ('fp:' || x.fingerprint) = l.message_key))
+              LEFT JOIN imapmail_folder f ON f.id = m.folder_id
+             WHERE l.tenant_id = @tenant AND l.account_id = @accountId AND l.notified = @no
+               AND (l.manual_state IS NULL OR l.manual_state IN ('linked', 'removed', 'unlinked'))
+             ORDER BY l.id
+            """,
+            new { tenant = tenant.TenantId, accountId, no = false },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    /// <summary>Records that the host has been told; removal notices are then dropped.</summary>
+    public async Task MarkNotifiedAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM imapmail_crm_link WHERE tenant_id = @tenant AND {In("id", "ids")} AND manual_state = 'removed'",
+                new { tenant = tenant.TenantId, ids = chunk }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE imapmail_crm_link SET notified = @yes WHERE tenant_id = @tenant AND {In("id", "ids")}",
+                new { tenant = tenant.TenantId, ids = chunk, yes = true }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
+
+/// <summary>A link change waiting to be told to the host, with the message as the card shows it (null fields when the message left the index).</summary>
+internal sealed class PendingLinkChange
+{
+    public long Id { get; init; }
+    public long AccountId { get; init; }
+    public string MessageKey { get; init; } = "";
+    public string CustomerId { get; init; } = "";
+    public string? ContactId { get; init; }
+    public string Reason { get; init; } = "";
+    public string? ManualState { get; init; }
+    public long? Uid { get; init; }
+    public string? Subject { get; init; }
+    public long? SentAt { get; init; }
+    public string? MessageId { get; init; }
+    public string? FolderPath { get; init; }
 }

@@ -1,4 +1,6 @@
+using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Folders;
+using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Sync;
 using Plugin.ImapMail.Messages;
@@ -12,7 +14,13 @@ namespace Plugin.ImapMail.Folders;
 /// anywhere says so and the next Download finishes it. CRM links are kept by message identity, so the links a person
 /// made or removed by hand are still there when the messages come back.
 /// </summary>
-internal sealed class ReIndexFolderCommand(FolderStore folders, MessageStore messages, IMailDownloadService download, ITenantContext tenant)
+internal sealed class ReIndexFolderCommand(
+    AccountStore accounts,
+    FolderStore folders,
+    MessageStore messages,
+    IMailDownloadService download,
+    CrmLinker linker,
+    ITenantContext tenant)
     : FolderCommand("folder.reindex", 400, tenant)
 {
     public override FolderCommandState GetState(FolderCommandContext context) =>
@@ -29,6 +37,11 @@ internal sealed class ReIndexFolderCommand(FolderStore folders, MessageStore mes
             return new FolderCommandResult(false, Strings.Format("Result_reindexPending", Culture, folder.Path, error));
         }
 
+        // The import linked the messages as they came; re-link so automatic links that no longer hold go too.
+        var account = await accounts.GetAsync(folder.AccountId, cancellationToken) ?? throw FolderNotFound(context.Folder);
+        var reloaded = await folders.GetAsync(folder.AccountId, folder.Path, cancellationToken) ?? throw FolderNotFound(context.Folder);
+        await linker.RelinkAsync(account, reloaded, await messages.ListAsync(folder.AccountId, folder.Id, cancellationToken: cancellationToken), cancellationToken);
+        await linker.NotifyPendingAsync(folder.AccountId, cancellationToken);
         return new FolderCommandResult(true, Strings.Format("Result_reindexed", Culture, folder.Path, summary.New), summary.New);
     }
 }

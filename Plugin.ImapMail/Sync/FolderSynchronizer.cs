@@ -24,6 +24,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         long accountId,
         StoredFolder stored,
         Func<int, int, Task> onBatch,
+        Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
         CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -168,6 +169,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                 .Select(s => MessageSummaryMapper.Map(s, stored.Id, uidvalidity))
                 .ToList();
             await messages.UpsertBatchAsync(accountId, rows, cancellationToken);
+            await onNewMessages(rows);
             added += rows.Count;
             await onBatch(added, newUids.Count);
         }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Crm;
+using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Contracts.Sync;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
@@ -21,6 +23,7 @@ internal sealed class MailDownloadService(
     AccountStore accounts,
     FolderStore folders,
     FolderSynchronizer synchronizer,
+    CrmLinker linker,
     MailConnector connector,
     ITenantContext tenant,
     ILogger<MailDownloadService> logger) : IMailDownloadService
@@ -104,6 +107,7 @@ internal sealed class MailDownloadService(
                             progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, done, total));
                             return Task.CompletedTask;
                         },
+                        rows => linker.LinkNewAsync(account, folder, rows, cancellationToken),
                         cancellationToken);
                     synced++;
                     added += result.New;
@@ -119,6 +123,7 @@ internal sealed class MailDownloadService(
             }
 
             await client.DisconnectAsync(true, CancellationToken.None);
+            await linker.NotifyPendingAsync(account.Id, cancellationToken);
             logger.LogInformation("Account {AccountId}: {Synced} folders synchronised, {Skipped} unchanged, {New} new, {Updated} updated, {Vanished} vanished",
                 account.Id, synced, skipped, added, updated, vanished);
             return new DownloadSummary(synced, skipped, added, updated, vanished, watch.Elapsed, errors);
@@ -135,13 +140,14 @@ internal sealed class MailDownloadService(
         long accountId,
         StoredFolder folder,
         Func<int, int, Task> onBatch,
+        Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
         CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await synchronizer.SyncAsync(current(), accountId, folder, onBatch, cancellationToken);
+                return await synchronizer.SyncAsync(current(), accountId, folder, onBatch, onNewMessages, cancellationToken);
             }
             catch (Exception ex) when (attempt < 3 && IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {

@@ -21,6 +21,9 @@ internal static class Program
           show ACCOUNT PATH UID           the message, fetched from the server (marks it read)
           message ACCOUNT PATH UID read|unread|flag|unflag|delete|undelete|archive
           folder ACCOUNT PATH download|subscribe|unsubscribe|reindex|purge [--yes]|use-as ROLE|clear-role
+          links [--account ID] [--customer ID]   messages linked to CRM customer cards, with the reason
+          link|unlink ACCOUNT PATH UID CUSTOMER  a person's choice, which the matching chain never overrides
+          relink ACCOUNT                  run the matching chain again over the account (after CRM data changed)
 
         Host options (every command):
           --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
@@ -75,6 +78,10 @@ internal static class Program
                 "show" => await MailboxCommands.ShowAsync(host, args, cancellation.Token),
                 "message" => await MailboxCommands.MessageAsync(host, args, cancellation.Token),
                 "folder" => await FolderCommands.RunAsync(host, args, cancellation.Token),
+                "links" => await CrmCommands.LinksAsync(host, args, cancellation.Token),
+                "link" => await CrmCommands.LinkAsync(host, args, linked: true, cancellation.Token),
+                "unlink" => await CrmCommands.LinkAsync(host, args, linked: false, cancellation.Token),
+                "relink" => await CrmCommands.RelinkAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
         }

@@ -52,6 +52,7 @@ internal static class MailboxCommands
                 vanished = summary.Vanished,
                 elapsedMs = (long)summary.Elapsed.TotalMilliseconds,
                 runsMs = runs,
+                crmLookups = (host.Services.GetService<Plugin.ImapMail.Contracts.Crm.ICrmDirectory>() as JsonCrmDirectory)?.Lookups,
                 peakWorkingSetMb = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024),
                 folderErrors = summary.FolderErrors,
             });

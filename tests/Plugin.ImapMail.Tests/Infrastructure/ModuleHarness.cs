@@ -47,7 +47,9 @@ internal sealed class ModuleHarness : IAsyncDisposable
         services.AddSingleton(database);
         services.AddSingleton<ITenantContext>(tenant);
         services.AddSingleton<ISecretProtector>(protector);
-        services.AddSingleton(Mock.Of<ICrmDirectory>());
+        var directory = new Mock<ICrmDirectory>();
+        directory.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CrmLookupResult([], []));
+        services.AddSingleton(directory.Object);
         services.AddSingleton(Mock.Of<ISystemMailTransport>());
         var module = new ImapMailModule();
         module.ConfigureServices(services);

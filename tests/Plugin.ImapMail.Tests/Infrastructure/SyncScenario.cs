@@ -25,9 +25,9 @@ internal sealed class SyncScenario : IAsyncDisposable
 
     public long AccountId { get; }
 
-    public static async Task<SyncScenario> CreateAsync(DovecotServer server, string dialect = "sqlite", bool protocolLog = false, string? deleteBehaviour = null)
+    public static async Task<SyncScenario> CreateAsync(DovecotServer server, string dialect = "sqlite", bool protocolLog = false, string? deleteBehaviour = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
-        var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect));
+        var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect), configure: configure);
         var user = server.AddUser("sync");
         var values = new Dictionary<string, string?>
         {

@@ -126,3 +126,10 @@ CREATE TABLE imapmail_body_cache (
     cached_at   BIGINT  NOT NULL,
     PRIMARY KEY (account_id, message_key)
 );
+
+-- Tenant-wide settings of the module (CRM linking policy, free-mail domains, exclusions), as JSON.
+CREATE TABLE imapmail_tenant_settings (
+    tenant_id  BIGINT NOT NULL PRIMARY KEY,
+    settings   TEXT    NOT NULL,
+    updated_at BIGINT NOT NULL
+);

@@ -1,0 +1,80 @@
+using Dapper;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Contracts.Crm;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Messages;
+using Plugin.ImapMail.Resources;
+
+namespace Plugin.ImapMail.Crm;
+
+/// <summary>The host's view of the CRM links, and the manual link/unlink and "re-link account" actions.</summary>
+internal sealed class CrmLinkService(
+    IHostDatabase database,
+    AccountStore accounts,
+    FolderStore folders,
+    MessageStore messages,
+    LinkStore links,
+    CrmLinker linker,
+    ITenantContext tenant) : ICrmLinks
+{
+    public async Task<IReadOnlyList<CrmLinkView>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PendingLinkChange>(new CommandDefinition(
+            """
+            SELECT l.id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
+                   m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path, l.account_id
+              FROM imapmail_crm_link l
+              LEFT JOIN imapmail_message m ON m.id = (
+                    SELECT MIN(x.id) FROM imapmail_message x
+                     WHERE x.tenant_id = @tenant AND x.account_id = l.account_id
+                       AND (x.message_id = l.message_key OR ('fp:' || x.fingerprint) = l.message_key))
+              LEFT JOIN imapmail_folder f ON f.id = m.folder_id
+             WHERE l.tenant_id = @tenant
+               AND (l.manual_state IS NULL OR l.manual_state = 'linked')
+               AND (@accountId IS NULL OR l.account_id = @accountId)
+               AND (@customerId IS NULL OR l.customer_id = @customerId)
+             ORDER BY l.id
+            """,
+            new { tenant = tenant.TenantId, accountId, customerId },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new CrmLinkView(
+            r.AccountId, r.MessageKey, r.FolderPath, r.Uid, r.Subject, r.CustomerId, r.ContactId,
+            Enum.TryParse<CrmLinkReason>(r.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
+            r.ManualState == "linked")).ToList();
+    }
+
+    public Task LinkAsync(long accountId, string folderPath, long uid, string customerId, string? contactId = null, CancellationToken cancellationToken = default) =>
+        SetAsync(accountId, folderPath, uid, customerId, contactId, linked: true, cancellationToken);
+
+    public Task UnlinkAsync(long accountId, string folderPath, long uid, string customerId, CancellationToken cancellationToken = default) =>
+        SetAsync(accountId, folderPath, uid, customerId, null, linked: false, cancellationToken);
+
+    public async Task<(int Added, int Removed)> RelinkAccountAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        var account = await accounts.GetAsync(accountId, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, accountId));
+        int added = 0, removed = 0;
+        foreach (var folder in (await folders.ListAsync(accountId, cancellationToken)).Where(f => f.State != FolderStates.Deleted && f.Selectable))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (a, r) = await linker.RelinkAsync(account, folder, await messages.ListAsync(accountId, folder.Id, cancellationToken: cancellationToken), cancellationToken);
+            added += a;
+            removed += r;
+        }
+
+        await linker.NotifyPendingAsync(accountId, cancellationToken);
+        return (added, removed);
+    }
+
+    private async Task SetAsync(long accountId, string folderPath, long uid, string customerId, string? contactId, bool linked, CancellationToken cancellationToken)
+    {
+        var folder = await folders.GetAsync(accountId, folderPath, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, folderPath));
+        var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_messageNotFound", tenant.UiCulture, uid, folderPath));
+        await links.SetManualAsync(accountId, message.LinkKey, customerId, contactId, linked, cancellationToken);
+        await linker.NotifyPendingAsync(accountId, cancellationToken);
+    }
+}

@@ -1,0 +1,71 @@
+using DevHost.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Plugin.ImapMail.Contracts.Crm;
+
+namespace DevHost.Commands;
+
+/// <summary><c>links</c>, <c>link</c>, <c>unlink</c> and <c>relink</c>: the module's CRM links as a customer card sees them.</summary>
+internal static class CrmCommands
+{
+    public static async Task<int> LinksAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var links = scope.ServiceProvider.GetRequiredService<ICrmLinks>();
+        long? accountId = args.Get("account") is { } a ? long.Parse(a, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var list = await links.ListAsync(accountId, args.Get("customer"), cancellationToken);
+        if (args.Json)
+        {
+            Output.Json(list);
+            return 0;
+        }
+
+        foreach (var l in list)
+        {
+            Output.Line($"{l.CustomerId,-8} {l.Reason,-8} {(l.Manual ? "manual" : "      ")} {l.FolderPath}/{l.Uid}  {l.Subject}");
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> LinkAsync(HostRuntime host, Arguments args, bool linked, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var links = scope.ServiceProvider.GetRequiredService<ICrmLinks>();
+        var (accountId, path, uid, customer) = (args.Id(1, "ACCOUNT"), args.Word(2, "PATH"), args.Id(3, "UID"), args.Word(4, "CUSTOMER"));
+        if (linked)
+        {
+            await links.LinkAsync(accountId, path, uid, customer, args.Get("contact"), cancellationToken);
+        }
+        else
+        {
+            await links.UnlinkAsync(accountId, path, uid, customer, cancellationToken);
+        }
+
+        if (args.Json)
+        {
+            Output.Json(new { accountId, path, uid, customer, linked });
+        }
+        else
+        {
+            Output.Line(linked ? $"Linked to {customer}." : $"Unlinked from {customer}.");
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> RelinkAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var (added, removed) = await scope.ServiceProvider.GetRequiredService<ICrmLinks>().RelinkAccountAsync(args.Id(1, "ACCOUNT"), cancellationToken);
+        if (args.Json)
+        {
+            Output.Json(new { added, removed });
+        }
+        else
+        {
+            Output.Line($"Re-linked: {added} links added, {removed} removed.");
+        }
+
+        return 0;
+    }
+}
