@@ -25,3 +25,4 @@ host account test "$account"
 host download "$account" --all
 host folders "$account"
 host messages "$account" INBOX --limit 10
+host links --account "$account" | head -n 10

@@ -22,14 +22,11 @@ internal sealed class CrmLinkService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PendingLinkChange>(new CommandDefinition(
-            """
+            $"""
             SELECT l.id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
                    m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path, l.account_id
               FROM imapmail_crm_link l
-              LEFT JOIN imapmail_message m ON m.id = (
-                    SELECT MIN(x.id) FROM imapmail_message x
-                     WHERE x.tenant_id = @tenant AND x.account_id = l.account_id
-                       AND (x.message_id = l.message_key OR ('fp:' || x.fingerprint) = l.message_key))
+              LEFT JOIN imapmail_message m ON m.id = {LinkStore.MessageOfLink}
               LEFT JOIN imapmail_folder f ON f.id = m.folder_id
              WHERE l.tenant_id = @tenant
                AND (l.manual_state IS NULL OR l.manual_state = 'linked')

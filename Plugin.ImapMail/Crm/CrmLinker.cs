@@ -63,6 +63,12 @@ internal sealed class CrmLinker(
     /// <summary>Tells the host's listeners of every change not yet told, in batches; a failing listener is retried next time.</summary>
     public async Task<int> NotifyPendingAsync(long accountId, CancellationToken cancellationToken = default)
     {
+        if (!listeners.Any())
+        {
+            // No host listener: the changes stay pending, to be told to one registered later.
+            return 0;
+        }
+
         var pending = await links.PendingAsync(accountId, cancellationToken);
         if (pending.Count == 0)
         {

@@ -50,6 +50,17 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         return rows.ToList();
     }
 
+    /// <summary>
+    /// The index row of a link's message (the lowest id when copies of it sit in several folders), found through the
+    /// (tenant, message_id) or (tenant, fingerprint) index, never by scanning the account.
+    /// </summary>
+    internal const string MessageOfLink = """
+        (CASE WHEN l.message_key LIKE 'fp:%'
+              THEN (SELECT MIN(x.id) FROM imapmail_message x WHERE x.tenant_id = l.tenant_id AND x.fingerprint = SUBSTR(l.message_key, 4) AND x.account_id = l.account_id)
+              ELSE (SELECT MIN(x.id) FROM imapmail_message x WHERE x.tenant_id = l.tenant_id AND x.message_id = l.message_key AND x.account_id = l.account_id)
+         END)
+        """;
+
     /// <summary>"column is one of @param": Dapper expands a list for SQLite; PostgreSQL takes the array as one parameter.</summary>
     private string In(string column, string parameter) =>
         database.Dialect == SqlDialect.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
@@ -143,14 +154,11 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PendingLinkChange>(new CommandDefinition(
-            """
+            $"""
             SELECT l.id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
                    m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path
               FROM imapmail_crm_link l
-              LEFT JOIN imapmail_message m ON m.id = (
-                    SELECT MIN(x.id) FROM imapmail_message x
-                     WHERE x.tenant_id = @tenant AND x.account_id = l.account_id
-                       AND (x.message_id = l.message_key OR ('fp:' || x.fingerprint) = l.message_key))
+              LEFT JOIN imapmail_message m ON m.id = {LinkStore.MessageOfLink}
               LEFT JOIN imapmail_folder f ON f.id = m.folder_id
              WHERE l.tenant_id = @tenant AND l.account_id = @accountId AND l.notified = @no
                AND (l.manual_state IS NULL OR l.manual_state IN ('linked', 'removed', 'unlinked'))

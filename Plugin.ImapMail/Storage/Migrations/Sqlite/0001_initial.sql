@@ -80,6 +80,7 @@ CREATE TABLE imapmail_message (
     UNIQUE (tenant_id, folder_id, uidvalidity, uid)
 );
 CREATE INDEX ix_imapmail_message_tenant_msgid ON imapmail_message (tenant_id, message_id);
+CREATE INDEX ix_imapmail_message_tenant_fingerprint ON imapmail_message (tenant_id, fingerprint);
 -- Every index leads with tenant_id and then narrows to the folder, so any plan reads only one folder's rows.
 CREATE INDEX ix_imapmail_message_account ON imapmail_message (tenant_id, account_id, folder_id, uid);
 
