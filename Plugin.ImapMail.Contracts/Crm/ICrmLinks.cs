@@ -36,4 +36,16 @@ public interface ICrmLinks
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>How many links were added and removed.</returns>
     Task<(int Added, int Removed)> RelinkAccountAsync(long accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>The current tenant's linking policy (the defaults until an administrator changes it).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The policy.</returns>
+    Task<CrmLinkingPolicy> GetPolicyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the tenant's linking policy; it applies to mail linked from now on, and to "re-link account".</summary>
+    /// <param name="policy">The new policy.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the policy is stored.</returns>
+    /// <exception cref="Hosting.ImapMailException">The user is not a tenant administrator.</exception>
+    Task SavePolicyAsync(CrmLinkingPolicy policy, CancellationToken cancellationToken = default);
 }

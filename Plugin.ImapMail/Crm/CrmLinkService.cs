@@ -16,8 +16,25 @@ internal sealed class CrmLinkService(
     MessageStore messages,
     LinkStore links,
     CrmLinker linker,
+    CrmSettingsStore settings,
     ITenantContext tenant) : ICrmLinks
 {
+    public async Task<CrmLinkingPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)
+    {
+        var current = await settings.GetAsync(cancellationToken);
+        return new CrmLinkingPolicy(current.LinkAllWhenAmbiguous, current.ExtraFreeMailDomains, current.Exclusions);
+    }
+
+    public Task SavePolicyAsync(CrmLinkingPolicy policy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        static IReadOnlyList<string> Clean(IEnumerable<string> items) =>
+            items.Select(i => i.Trim().ToLowerInvariant()).Where(i => i.Length > 0 && i.Length <= 254 && !i.Any(char.IsWhiteSpace)).Distinct().ToList();
+        return settings.SaveAsync(
+            new CrmSettings { LinkAllWhenAmbiguous = policy.LinkAllWhenAmbiguous, ExtraFreeMailDomains = Clean(policy.ExtraFreeMailDomains), Exclusions = Clean(policy.Exclusions) },
+            cancellationToken);
+    }
+
     public async Task<IReadOnlyList<CrmLinkView>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -24,6 +24,7 @@ internal static class Program
           links [--account ID] [--customer ID]   messages linked to CRM customer cards, with the reason
           link|unlink ACCOUNT PATH UID CUSTOMER  a person's choice, which the matching chain never overrides
           relink ACCOUNT                  run the matching chain again over the account (after CRM data changed)
+          crm-policy [--ambiguous all|none] [--free-mail D,D] [--exclude A,@D]   the tenant's linking policy
 
         Host options (every command):
           --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
@@ -82,6 +83,7 @@ internal static class Program
                 "link" => await CrmCommands.LinkAsync(host, args, linked: true, cancellation.Token),
                 "unlink" => await CrmCommands.LinkAsync(host, args, linked: false, cancellation.Token),
                 "relink" => await CrmCommands.RelinkAsync(host, args, cancellation.Token),
+                "crm-policy" => await CrmCommands.PolicyAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
         }

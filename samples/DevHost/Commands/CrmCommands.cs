@@ -68,4 +68,35 @@ internal static class CrmCommands
 
         return 0;
     }
+
+    /// <summary><c>crm-policy [--ambiguous all|none] [--free-mail D,D] [--exclude A,@D]</c>: shows or changes the tenant's linking policy.</summary>
+    public static async Task<int> PolicyAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    {
+        using var scope = host.Services.CreateScope();
+        var links = scope.ServiceProvider.GetRequiredService<ICrmLinks>();
+        var policy = await links.GetPolicyAsync(cancellationToken);
+        static IReadOnlyList<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (args.Has("ambiguous") || args.Has("free-mail") || args.Has("exclude"))
+        {
+            policy = new CrmLinkingPolicy(
+                args.Get("ambiguous") is { } a ? a switch { "all" => true, "none" => false, _ => throw new HostException("--ambiguous takes all or none.") } : policy.LinkAllWhenAmbiguous,
+                args.Get("free-mail") is { } f ? List(f) : policy.ExtraFreeMailDomains,
+                args.Get("exclude") is { } e ? List(e) : policy.Exclusions);
+            await links.SavePolicyAsync(policy, cancellationToken);
+            policy = await links.GetPolicyAsync(cancellationToken);
+        }
+
+        if (args.Json)
+        {
+            Output.Json(policy);
+        }
+        else
+        {
+            Output.Line($"Ambiguous addresses: {(policy.LinkAllWhenAmbiguous ? "link to every customer" : "link to none, ask for a choice")}");
+            Output.Line($"Extra free-mail domains: {string.Join(", ", policy.ExtraFreeMailDomains)}");
+            Output.Line($"Never linked: {string.Join(", ", policy.Exclusions)}");
+        }
+
+        return 0;
+    }
 }

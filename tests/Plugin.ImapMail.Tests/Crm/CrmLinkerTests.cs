@@ -254,4 +254,21 @@ public sealed class CrmLinkerTests
         Assert.Empty(await changed.Get<ICrmLinks>().ListAsync());
         Assert.Contains(told, c => c.CustomerId == "C1" && c.Kind == CrmLinkChangeKind.Unlinked);
     }
+
+    [Fact]
+    public async Task Policy_SavedThroughTheHostInterface_TakesEffect_AndOnlyAnAdministratorMayChangeIt()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var crm = setup.Harness.Get<ICrmLinks>();
+        await crm.SavePolicyAsync(new CrmLinkingPolicy(false, [" Partner.NO "], ["@acme.no"]));
+
+        var policy = await crm.GetPolicyAsync();
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [Mail("kari@acme.no", "sales@us.test"), Mail("shared@partner.no", "sales@us.test")]);
+
+        Assert.Equal((false, "partner.no", "@acme.no"), (policy.LinkAllWhenAmbiguous, policy.ExtraFreeMailDomains.Single(), policy.Exclusions.Single()));
+        Assert.Empty(await setup.LinksAsync());
+        await using var user = await ModuleHarness.CreateAsync(setup.Harness.Services.GetRequiredService<Contracts.Hosting.IHostDatabase>(), administrator: false);
+        var refused = await Assert.ThrowsAsync<Contracts.Hosting.ImapMailException>(() => user.Get<ICrmLinks>().SavePolicyAsync(new CrmLinkingPolicy(true, [], [])));
+        Assert.Equal(Contracts.Hosting.ImapMailErrorKind.NotPermitted, refused.Kind);
+    }
 }
