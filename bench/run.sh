@@ -19,50 +19,11 @@ if [ -f "$work/dovecot/dovecot.conf" ]; then dovecot -c "$work/dovecot/dovecot.c
 rm -rf "$work" && mkdir -p "$work/dovecot/mail" && chmod 755 "$root/.artifacts" "$work" "$work/dovecot"
 echo -n "bench-$RANDOM$RANDOM" > "$work/password"
 printf 'big:{PLAIN}%s\nsmall:{PLAIN}%s\n' "$(cat "$work/password")" "$(cat "$work/password")" > "$work/dovecot/users"
-cat > "$work/dovecot/dovecot.conf" <<CONF
-base_dir = $work/dovecot/run
-state_dir = $work/dovecot/state
-log_path = $work/dovecot/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-default_login_user = dovenull
-default_internal_user = dovecot
-first_valid_uid = 8
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $work/dovecot/users
-}
-userdb {
-  driver = static
-  args = uid=mail gid=mail home=$work/dovecot/mail/%u
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    port = $port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service anvil {
-  chroot =
-}
-namespace inbox {
-  inbox = yes
-  separator = /
-}
-CONF
 corpus="$root/.artifacts/corpus/package/data"
 python3 bench/seed-maildir.py "$corpus" "$work/dovecot/mail/big/Maildir" 10 >/dev/null
 python3 bench/seed-maildir.py "$corpus" "$work/dovecot/mail/small/Maildir" 1 >/dev/null
 mkdir -p "$work/dovecot/mail/big/Maildir"/{cur,new,tmp} "$work/dovecot/mail/small/Maildir"/{cur,new,tmp}
-chown -R mail:mail "$work/dovecot/mail"
-dovecot -c "$work/dovecot/dovecot.conf" </dev/null >/dev/null 2>&1
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+bash scripts/dovecot-private.sh "$work/dovecot" $port </dev/null
 # Dovecot builds its index on first access; warm it so every contender meets the same, warm server.
 doveadm -c "$work/dovecot/dovecot.conf" mailbox status -u big messages '*' >/dev/null
 doveadm -c "$work/dovecot/dovecot.conf" mailbox status -u small messages '*' >/dev/null

@@ -19,10 +19,11 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
 {
     public const int BatchSize = 1000;
 
-    public async Task<FolderSyncResult> SyncAsync(
+    public async Task SyncAsync(
         ImapClient client,
         long accountId,
         StoredFolder stored,
+        FolderSyncResult result,
         Func<int, int, Task> onBatch,
         Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
         CancellationToken cancellationToken)
@@ -83,7 +84,6 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
 
         var opened = watch.ElapsedMilliseconds;
         var uidvalidity = (long)folder.UidValidity;
-        var reimported = false;
         if (reimport || (knownValidity is not null && knownValidity != uidvalidity))
         {
             // UIDVALIDITY changed (or a ReIndex is pending): every UID we hold is meaningless. Start the folder over.
@@ -92,7 +92,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             local = [];
             vanished.Clear();
             changedFlags.Clear();
-            reimported = true;
+            result.Reimported = true;
         }
         else if (!usedQresync)
         {
@@ -145,7 +145,9 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             .Where(c => local.TryGetValue(c.Uid, out var had) && !vanished.Contains(c.Uid) && (had.Flags != c.Flags || had.Keywords != c.Keywords))
             .ToList();
         var removed = await messages.DeleteUidsAsync(accountId, stored.Id, uidvalidity, vanished.Where(local.ContainsKey).ToList(), cancellationToken);
+        result.Vanished += removed;
         var updated = await messages.UpdateFlagsAsync(accountId, stored.Id, uidvalidity, updates, cancellationToken);
+        result.Updated += updated;
         cancellationToken.ThrowIfCancellationRequested();
         var compared = watch.ElapsedMilliseconds;
 
@@ -171,6 +173,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             await messages.UpsertBatchAsync(accountId, rows, cancellationToken);
             await onNewMessages(rows);
             added += rows.Count;
+            result.New += rows.Count;
             await onBatch(added, newUids.Count);
         }
 
@@ -185,7 +188,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         await folder.CloseAsync(false, CancellationToken.None);
         logger.LogDebug("Folder {FolderId} ({Strategy}): index read in {Loaded} ms, opened at {Open} ms, {Vanished} vanished and {Updated} flag changes stored at {Compared} ms, {New} new stored at {Done} ms",
             stored.Id, usedQresync ? "QRESYNC" : condstore ? "CONDSTORE" : "plain", loaded, opened, removed, updated, compared, added, watch.ElapsedMilliseconds);
-        return new FolderSyncResult(added, updated, removed, reimported);
+
     }
 
     private static FlagChange ToChange(IMessageSummary summary) => new(

@@ -97,11 +97,13 @@ internal sealed class MailDownloadService(
                 await accounts.TryAcquireLeaseAsync(account.Id, owner, Lease, cancellationToken);
                 try
                 {
-                    var result = await SyncWithReconnectAsync(
+                    var result = new FolderSyncResult();
+                    await SyncWithReconnectAsync(
                         () => client,
                         async () => client = await ReconnectAsync(client, account, cancellationToken),
                         account.Id,
                         folder,
+                        result,
                         (done, total) =>
                         {
                             progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, done, total));
@@ -134,11 +136,12 @@ internal sealed class MailDownloadService(
         }
     }
 
-    private async Task<FolderSyncResult> SyncWithReconnectAsync(
+    private async Task SyncWithReconnectAsync(
         Func<ImapClient> current,
         Func<Task> reconnect,
         long accountId,
         StoredFolder folder,
+        FolderSyncResult result,
         Func<int, int, Task> onBatch,
         Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
         CancellationToken cancellationToken)
@@ -147,7 +150,8 @@ internal sealed class MailDownloadService(
         {
             try
             {
-                return await synchronizer.SyncAsync(current(), accountId, folder, onBatch, onNewMessages, cancellationToken);
+                await synchronizer.SyncAsync(current(), accountId, folder, result, onBatch, onNewMessages, cancellationToken);
+                return;
             }
             catch (Exception ex) when (attempt < 3 && IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
