@@ -42,9 +42,14 @@ internal sealed class PurgeDeletedCommand(
             return new FolderCommandResult(true, Strings.Format("Result_purged", Culture, folder.Path, 0), 0);
         }
 
+        return await ImapErrors.TranslateAsync(account, Culture, () => PurgeAsync(account, folder, validity, shown, context.Confirmed, cancellationToken));
+    }
+
+    private async Task<FolderCommandResult> PurgeAsync(Account account, StoredFolder folder, long validity, List<long> shown, bool confirmed, CancellationToken cancellationToken)
+    {
         using var client = await connector.OpenImapAsync(account, cancellationToken);
         var uidplus = client.Capabilities.HasFlag(ImapCapabilities.UidPlus);
-        if (!uidplus && !context.Confirmed)
+        if (!uidplus && !confirmed)
         {
             await client.DisconnectAsync(true, cancellationToken);
             return new FolderCommandResult(false, Strings.Format("Confirm_purgeAll", Culture, folder.Path), NeedsConfirmation: true);

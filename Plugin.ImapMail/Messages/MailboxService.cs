@@ -36,6 +36,18 @@ internal sealed class MailboxService(
     public async Task<Stream> OpenMessageAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken = default)
     {
         var (account, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        return await ImapErrors.TranslateAsync(account, tenant.UiCulture, () => OpenMessageAsync(account, folder, folderPath, uid, cancellationToken));
+    }
+
+    public async Task<MessageHeader?> ApplyAsync(long accountId, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken = default)
+    {
+        var (account, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        return await ImapErrors.TranslateAsync(account, tenant.UiCulture, () => ApplyAsync(account, folder, folderPath, uid, action, cancellationToken));
+    }
+
+    private async Task<Stream> OpenMessageAsync(Account account, StoredFolder folder, string folderPath, long uid, CancellationToken cancellationToken)
+    {
+        var accountId = account.Id;
         var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
             ?? throw MessageNotFound(folderPath, uid);
 
@@ -69,9 +81,9 @@ internal sealed class MailboxService(
         return buffer;
     }
 
-    public async Task<MessageHeader?> ApplyAsync(long accountId, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken = default)
+    private async Task<MessageHeader?> ApplyAsync(Account account, StoredFolder folder, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken)
     {
-        var (account, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        var accountId = account.Id;
         var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
             ?? throw MessageNotFound(folderPath, uid);
 

@@ -153,22 +153,19 @@ internal sealed class MailDownloadService(
                 await synchronizer.SyncAsync(current(), accountId, folder, result, onBatch, onNewMessages, cancellationToken);
                 return;
             }
-            catch (Exception ex) when (attempt < 3 && IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (attempt < 3 && ImapErrors.IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // The connection is gone (dropped, BYE, protocol error). What was stored stays; reconnect and carry on.
                 logger.LogWarning("Connection lost while synchronising folder {FolderId} (attempt {Attempt}); reconnecting", folder.Id, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt * attempt), cancellationToken);
                 await reconnect();
             }
-            catch (Exception ex) when (IsConnectionFailure(ex))
+            catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
             {
                 throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, folder.Path, ex.Message), ex);
             }
         }
     }
-
-    private static bool IsConnectionFailure(Exception ex) =>
-        ex is ImapProtocolException or IOException or SocketException or ServiceNotConnectedException or TimeoutException;
 
     private async Task<ImapClient> ReconnectAsync(ImapClient old, Account account, CancellationToken cancellationToken)
     {

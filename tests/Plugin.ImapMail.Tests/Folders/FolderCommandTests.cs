@@ -270,9 +270,8 @@ public sealed class FolderCommandTests
     }
 
     [Fact]
-    public void Commands_HaveLabelsInBothLanguages_AndAreOrdered()
+    public void UseAsLabels_NameTheRoleInTheUsersLanguage()
     {
-        using var services = new ServiceCollection().AddLogging().BuildServiceProvider();
         var english = System.Globalization.CultureInfo.GetCultureInfo("en");
         var norwegian = System.Globalization.CultureInfo.GetCultureInfo("nb-NO");
         var tenant = new TestTenant(1, "u", true, english);
@@ -280,5 +279,21 @@ public sealed class FolderCommandTests
 
         Assert.Equal("Use as Junk E-mail folder", useAs.GetLabel(english));
         Assert.Equal("Bruk som Søppelpost-mappe", useAs.GetLabel(norwegian));
+    }
+
+    [Fact]
+    public async Task AnActionOnAFolderAnotherClientDeleted_SaysWhatToDo_InsteadOfFailingInside()
+    {
+        var server = await DovecotServer.SharedAsync();
+        await using var scenario = await SyncScenario.CreateAsync(server);
+        await Mailbox.AppendCorpusAsync(scenario.User, "Projects", 2);
+        await scenario.DownloadAsync(new Contracts.Sync.DownloadOptions(AllFolders: true));
+        var uid = (await scenario.IndexAsync("Projects")).Keys.First();
+        await server.DoveadmAsync("mailbox", "delete", "-u", scenario.User.Name, "Projects");
+
+        var error = await Assert.ThrowsAsync<ImapMailException>(() => scenario.Mailbox.ApplyAsync(scenario.AccountId, "Projects", uid, MessageAction.Read));
+
+        Assert.Equal(ImapMailErrorKind.NotFound, error.Kind);
+        Assert.Equal("The folder \"Projects\" does not exist in this account. Download the account to refresh its folders.", error.Message);
     }
 }
