@@ -5,6 +5,7 @@ using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Sending;
 using Plugin.ImapMail.Storage;
 using Plugin.ImapMail.Sync;
 
@@ -24,7 +25,8 @@ public sealed class ImapMailModule : IMailModule
             .AddImapMailAccounts()
             .AddImapMailFolders()
             .AddImapMailSync()
-            .AddImapMailCrm();
+            .AddImapMailCrm()
+            .AddImapMailSending();
     }
 
     /// <inheritdoc />

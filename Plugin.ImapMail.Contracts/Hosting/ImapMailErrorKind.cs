@@ -50,4 +50,10 @@ public enum ImapMailErrorKind
 
     /// <summary>The stored secret could not be decrypted; it must be entered again.</summary>
     SecretUnreadable,
+
+    /// <summary>The connection to the outgoing server was lost after the whole message was handed over: it may or may not have been sent, so it is not sent again without a person's decision.</summary>
+    DeliveryUnknown,
+
+    /// <summary>The server refused for now (an SMTP 4xx reply); trying again later may succeed.</summary>
+    TemporarilyRefused,
 }

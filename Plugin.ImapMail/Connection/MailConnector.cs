@@ -35,8 +35,8 @@ internal sealed class MailConnector(
     private ImapClient NewImapClient(AccountSettings s, long? accountId) =>
         ProtocolLog(s, accountId) is { } log ? new ImapClient(log) : new ImapClient();
 
-    private SmtpClient NewSmtpClient(AccountSettings s, long? accountId) =>
-        ProtocolLog(s, accountId) is { } log ? new SmtpClient(log) : new SmtpClient();
+    private SendingSmtpClient NewSmtpClient(AccountSettings s, long? accountId) =>
+        ProtocolLog(s, accountId) is { } log ? new SendingSmtpClient(log) : new SendingSmtpClient();
 
     /// <summary>Opens an authenticated IMAP session with the stored settings and password.</summary>
     /// <exception cref="ImapMailException">Any failure, in the administrator's words.</exception>
@@ -59,7 +59,7 @@ internal sealed class MailConnector(
 
     /// <summary>Opens an authenticated SMTP session with the account's own outgoing server.</summary>
     /// <exception cref="ImapMailException">Any failure, in the administrator's words.</exception>
-    public async Task<SmtpClient> OpenSmtpAsync(Account account, CancellationToken cancellationToken = default)
+    public async Task<SendingSmtpClient> OpenSmtpAsync(Account account, CancellationToken cancellationToken = default)
     {
         var culture = tenant.UiCulture;
         var s = account.Settings;
@@ -73,7 +73,7 @@ internal sealed class MailConnector(
             throw new ImapMailException(check.ErrorKind ?? ImapMailErrorKind.ConnectionLost, check.Message);
         }
 
-        return (SmtpClient)client;
+        return (SendingSmtpClient)client;
     }
 
     /// <summary>Tries to log in to the IMAP server; with blank port or security, tries the usual ones in turn.</summary>
@@ -205,7 +205,13 @@ internal sealed class MailConnector(
                 throw;
             }
 
-            if (s.AuthMechanism == AuthMechanisms.OAuth2)
+            if (client is SmtpClient { Capabilities: var smtpCapabilities } && !smtpCapabilities.HasFlag(SmtpCapabilities.Authentication))
+            {
+                // An SMTP relay that takes mail without a login (an internal relay): there is nothing to log in to,
+                // and the password is not offered to a server that did not ask for it.
+                logger.LogInformation("{Endpoint} offers no login; sending without one for account {AccountId}", endpoint, accountId);
+            }
+            else if (s.AuthMechanism == AuthMechanisms.OAuth2)
             {
                 var token = oauth is null ? null : await oauth.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, cancellationToken);
                 if (token is null)

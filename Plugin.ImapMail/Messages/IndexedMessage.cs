@@ -36,6 +36,9 @@ internal sealed class IndexedMessage
     /// <summary>Identifies the message without its Message-ID (for links that must survive a ReIndex).</summary>
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>Looks like a delivery or read report, or a bounce (not stored: the download checks these against the outbox).</summary>
+    public bool ReportCandidate { get; init; }
+
     /// <summary>The key CRM links use: the Message-ID, or the fingerprint when there is none.</summary>
     public string LinkKey => string.IsNullOrEmpty(MessageId) ? "fp:" + Fingerprint : MessageId;
 }

@@ -7,6 +7,8 @@ using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Messages;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
+using Plugin.ImapMail.Sending;
+using Microsoft.Extensions.Logging;
 
 namespace Plugin.ImapMail.Messages;
 
@@ -17,7 +19,9 @@ internal sealed class MailboxService(
     MessageStore messages,
     BodyCache bodyCache,
     MailConnector connector,
-    ITenantContext tenant) : IMailboxService
+    ReadReceiptService readReceipts,
+    ITenantContext tenant,
+    ILogger<MailboxService> logger) : IMailboxService
 {
     public async Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken = default)
     {
@@ -76,6 +80,16 @@ internal sealed class MailboxService(
         await mailFolder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, cancellationToken);
         await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, message.Flags | (long)MessageFlags.Seen, message.Keywords, null)], cancellationToken);
         await bodyCache.KeepIfPolicyAsync(account, message, buffer.ToArray(), cancellationToken);
+        try
+        {
+            await readReceipts.AnswerOnOpenAsync(account, folder, message, buffer.ToArray(), mailFolder, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ImapMailException or ImapCommandException || ImapErrors.IsConnectionFailure(ex))
+        {
+            // The user opened the message; a read receipt that cannot go out now must not keep it from them.
+            logger.LogWarning("Read receipt for message {Uid} in folder {FolderId} of account {AccountId} not sent: {Error}", uid, folder.Id, accountId, ex.Message);
+        }
+
         await client.DisconnectAsync(true, cancellationToken);
         buffer.Position = 0;
         return buffer;

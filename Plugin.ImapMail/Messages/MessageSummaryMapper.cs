@@ -54,6 +54,7 @@ internal static class MessageSummaryMapper
             HasAttachments = summary.Body is not null && summary.Attachments.Any(),
             Preview = Clean(summary.PreviewText?.Trim(), PreviewLength),
             Fingerprint = Fingerprint(internalDate, size, subject, fromAddress),
+            ReportCandidate = Sending.ReportReader.MayBeReport(summary.Body?.ContentType, fromAddress, subject),
         };
     }
 

@@ -11,6 +11,7 @@ using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Contracts.Sync;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
+using Plugin.ImapMail.Sending;
 
 namespace Plugin.ImapMail.Sync;
 
@@ -24,6 +25,7 @@ internal sealed class MailDownloadService(
     FolderStore folders,
     FolderSynchronizer synchronizer,
     CrmLinker linker,
+    ReportProcessor reports,
     MailConnector connector,
     ITenantContext tenant,
     ILogger<MailDownloadService> logger) : IMailDownloadService
@@ -98,6 +100,7 @@ internal sealed class MailDownloadService(
                 try
                 {
                     var result = new FolderSyncResult();
+                    var reportCandidates = new List<IndexedMessage>();
                     await SyncWithReconnectAsync(
                         () => client,
                         async () => client = await ReconnectAsync(client, account, cancellationToken),
@@ -109,8 +112,17 @@ internal sealed class MailDownloadService(
                             progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, done, total));
                             return Task.CompletedTask;
                         },
-                        rows => linker.LinkNewAsync(account, folder, rows, cancellationToken),
+                        rows =>
+                        {
+                            reportCandidates.AddRange(rows.Where(r => r.ReportCandidate));
+                            return linker.LinkNewAsync(account, folder, rows, cancellationToken);
+                        },
                         cancellationToken);
+                    if (reportCandidates.Count > 0)
+                    {
+                        await ReadReportsAsync(client, account, folder, reportCandidates, cancellationToken);
+                    }
+
                     synced++;
                     added += result.New;
                     updated += result.Updated;
@@ -164,6 +176,19 @@ internal sealed class MailDownloadService(
             {
                 throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, folder.Path, ex.Message), ex);
             }
+        }
+    }
+
+    /// <summary>Delivery and read reports among the new messages update the outbox; a failure here never fails the download.</summary>
+    private async Task ReadReportsAsync(ImapClient client, Account account, StoredFolder folder, IReadOnlyList<IndexedMessage> candidates, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reports.ProcessAsync(client, account.Id, folder, candidates, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ImapCommandException or FolderNotFoundException or FormatException || ImapErrors.IsConnectionFailure(ex))
+        {
+            logger.LogWarning("Reports in folder {FolderId} of account {AccountId} could not be read: {Error}", folder.Id, account.Id, ex.Message);
         }
     }
 

@@ -10,7 +10,7 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// <param name="ImapPort">The port for plain IMAP with STARTTLS, or 0 for a free one.</param>
 /// <param name="ImapsPort">The port for implicit TLS, 0 for a free one, or -1 for none.</param>
 /// <param name="Capabilities">A replacement capability list (imap_capability), or null for Dovecot's own.</param>
-internal sealed record DovecotOptions(string Name, string ListenAddress = "127.0.0.1", int ImapPort = 0, int ImapsPort = 0, string? Capabilities = null);
+internal sealed record DovecotOptions(string Name, string ListenAddress = "127.0.0.1", int ImapPort = 0, int ImapsPort = 0, string? Capabilities = null, bool Lmtp = false);
 
 /// <summary>
 /// A private Dovecot (Debian's dovecot-imapd) on loopback, with all its state in the test run's folder.
@@ -21,9 +21,12 @@ internal sealed class DovecotServer
     private static readonly ConcurrentDictionary<DovecotOptions, Lazy<Task<DovecotServer>>> Instances = new();
     private readonly string folder;
     private readonly object usersLock = new();
+    private DateTime usersStamp = DateTime.MinValue;
 
-    private DovecotServer(DovecotOptions options, string folder, int imapPort, int imapsPort, TestCertificate certificate)
+    private DovecotServer(DovecotOptions options, string folder, int imapPort, int imapsPort, TestCertificate certificate, int lmtpPort, int authPort)
     {
+        LmtpPort = lmtpPort;
+        AuthPort = authPort;
         Options = options;
         this.folder = folder;
         ImapPort = imapPort;
@@ -47,6 +50,12 @@ internal sealed class DovecotServer
 
     public TestCertificate Certificate { get; }
 
+    /// <summary>The LMTP port mail is delivered to (with <see cref="DovecotOptions.Lmtp"/>), or 0.</summary>
+    public int LmtpPort { get; }
+
+    /// <summary>The auth service port Postfix checks SMTP logins against (with <see cref="DovecotOptions.Lmtp"/>), or 0.</summary>
+    public int AuthPort { get; }
+
     public string ConfigPath => Path.Combine(folder, "dovecot.conf");
 
     public string MailRoot => Path.Combine(folder, "mail");
@@ -58,7 +67,12 @@ internal sealed class DovecotServer
         var password = "pw-" + Guid.NewGuid().ToString("N")[..16];
         lock (usersLock)
         {
-            File.AppendAllText(Path.Combine(folder, "users"), $"{name}:{{PLAIN}}{password}\n");
+            var users = Path.Combine(folder, "users");
+            File.AppendAllText(users, $"{name}:{{PLAIN}}{password}\n");
+            // Dovecot re-reads the file when its modification time (whole seconds) changes: two users added within one
+            // second would leave the second unknown to a process that read the file in between. Every add moves it on.
+            usersStamp = DateTime.UtcNow > usersStamp.AddSeconds(1) ? DateTime.UtcNow : usersStamp.AddSeconds(1);
+            File.SetLastWriteTimeUtc(users, usersStamp);
         }
 
         return new TestUser(name, password, this);
@@ -95,6 +109,8 @@ internal sealed class DovecotServer
         var imapPort = options.ImapPort == 0 ? TestEnvironment.FreePort() : options.ImapPort;
         var imapsPort = options.ImapsPort == 0 ? TestEnvironment.FreePort() : options.ImapsPort;
         var certificate = TestCertificate.Create(folder);
+        var lmtpPort = options.Lmtp ? TestEnvironment.FreePort() : 0;
+        var authPort = options.Lmtp ? TestEnvironment.FreePort() : 0;
         Directory.CreateDirectory(Path.Combine(folder, "mail"));
         File.WriteAllText(Path.Combine(folder, "users"), "");
         await TestEnvironment.RunAsync("chown", ["-R", "mail:mail", Path.Combine(folder, "mail")]);
@@ -105,7 +121,7 @@ internal sealed class DovecotServer
             state_dir = {{folder}}/state
             log_path = {{folder}}/dovecot.log
             info_log_path = {{folder}}/dovecot.log
-            protocols = imap
+            protocols = imap{{(options.Lmtp ? " lmtp" : "")}}
             listen = {{options.ListenAddress}}
             ssl = yes
             ssl_cert = <{{certificate.CertPath}}
@@ -123,7 +139,7 @@ internal sealed class DovecotServer
             }
             userdb {
               driver = static
-              args = uid=mail gid=mail home={{folder}}/mail/%u
+              args = uid=mail gid=mail home={{folder}}/mail/%n{{(options.Lmtp ? " allow_all_users=yes" : "")}}
             }
             service imap-login {
               chroot =
@@ -164,6 +180,28 @@ internal sealed class DovecotServer
             config.AppendLine("ssl_dh = </usr/share/dovecot/dh.pem");
         }
 
+        if (options.Lmtp)
+        {
+            // Mail for user@example.test is delivered to the user "user" (every user exists for delivery; logins still need the passdb).
+            config.AppendLine(CultureInfo.InvariantCulture, $$"""
+                auth_username_format = %Ln
+                lmtp_save_to_detail_mailbox = yes
+                recipient_delimiter = +
+                service lmtp {
+                  inet_listener lmtp {
+                    address = 127.0.0.1
+                    port = {{lmtpPort}}
+                  }
+                }
+                service auth {
+                  inet_listener auth-smtp {
+                    address = 127.0.0.1
+                    port = {{authPort}}
+                  }
+                }
+                """);
+        }
+
         if (options.Capabilities is { } capabilities)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"imap_capability = {capabilities}");
@@ -174,7 +212,7 @@ internal sealed class DovecotServer
         await TestEnvironment.StartDaemonAsync(dovecot, ["-c", configPath], Path.Combine(folder, "dovecot.start.log"));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(dovecot, configPath);
 
-        var server = new DovecotServer(options, folder, imapPort, imapsPort, certificate);
+        var server = new DovecotServer(options, folder, imapPort, imapsPort, certificate, lmtpPort, authPort);
         await TestEnvironment.WaitForPortAsync(options.ListenAddress, imapPort, TimeSpan.FromSeconds(20), server.ReadLog);
         return server;
     }

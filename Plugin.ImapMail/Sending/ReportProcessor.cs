@@ -1,0 +1,130 @@
+using MailKit;
+using MailKit.Net.Imap;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using Plugin.ImapMail.Contracts.Mail;
+using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Messages;
+
+namespace Plugin.ImapMail.Sending;
+
+/// <summary>
+/// During a download: reads the new messages that look like reports (see <see cref="ReportReader"/>), matches each to
+/// the outgoing message it is about (by DSN envelope id, else by the original's Message-ID) and records it once,
+/// moving the message to Delivered, Failed (with the reason) or Read.
+/// </summary>
+internal sealed class ReportProcessor(OutboxStore store, OutgoingEvents events, ILogger<ReportProcessor> logger)
+{
+    /// <summary>Larger messages are not reports worth reading (a bounce quoting a big attachment is matched from its headers elsewhere).</summary>
+    private const long MaxReportSize = 4 * 1024 * 1024;
+
+    /// <summary>Per folder and run; more waiting reports are read by the next run's ReIndex, never in one burst.</summary>
+    private const int MaxPerFolder = 500;
+
+    public async Task<int> ProcessAsync(ImapClient client, long accountId, StoredFolder folder, IReadOnlyList<IndexedMessage> candidates, CancellationToken cancellationToken)
+    {
+        var wanted = candidates.Where(m => m.ReportCandidate && m.Size <= MaxReportSize).Take(MaxPerFolder).ToList();
+        if (wanted.Count == 0 || folder.Role is Contracts.Folders.FolderRole.Sent or Contracts.Folders.FolderRole.Drafts)
+        {
+            return 0;
+        }
+
+        if (!await store.AwaitsReportsAsync(accountId, cancellationToken))
+        {
+            return 0;
+        }
+
+        var mailFolder = await client.GetFolderAsync(folder.Path, cancellationToken);
+        await mailFolder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        var matched = 0;
+        foreach (var candidate in wanted)
+        {
+            MimeMessage message;
+            try
+            {
+                message = await mailFolder.GetMessageAsync(new UniqueId((uint)candidate.Uid), cancellationToken);
+            }
+            catch (MessageNotFoundException)
+            {
+                continue;
+            }
+
+            var report = ReportReader.Read(message);
+            if (report is null || report.Results.Count == 0)
+            {
+                continue;
+            }
+
+            var original = await FindOriginalAsync(report, cancellationToken);
+            if (original is null)
+            {
+                continue;
+            }
+
+            matched++;
+            var source = message.MessageId is { Length: > 0 } id ? "mid:" + MessageComposer.Bare(id) : $"uid:{folder.Id}:{candidate.Uidvalidity}:{candidate.Uid}";
+            var added = false;
+            foreach (var result in report.Results)
+            {
+                added |= await store.AddReportAsync(original.Id, result.Kind.ToString().ToLowerInvariant(), result.Recipient, result.Detail, source, cancellationToken);
+            }
+
+            if (added)
+            {
+                await ApplyAsync(original, report, cancellationToken);
+            }
+        }
+
+        await mailFolder.CloseAsync(false, CancellationToken.None);
+        return matched;
+    }
+
+    private async Task<OutboxRow?> FindOriginalAsync(ParsedReport report, CancellationToken cancellationToken)
+    {
+        if (report.EnvelopeId is { Length: > 0 } envelopeId && await store.FindByEnvelopeIdAsync(envelopeId, cancellationToken) is { } byEnvelope)
+        {
+            return byEnvelope;
+        }
+
+        foreach (var messageId in report.OriginalMessageIds)
+        {
+            if (await store.FindByMessageIdAsync(messageId, cancellationToken) is { Purpose: OutboxPurposes.Mail } byId)
+            {
+                return byId;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task ApplyAsync(OutboxRow original, ParsedReport report, CancellationToken cancellationToken)
+    {
+        // The strongest news wins: a failure needs attention; read implies delivered.
+        var failed = report.Results.FirstOrDefault(r => r.Kind == DeliveryReportKind.Failed);
+        string? state = null, reason = null;
+        var status = OutgoingStatus.Sent;
+        if (failed is not null)
+        {
+            (state, status, reason) = (OutboxStates.Failed, OutgoingStatus.Failed, string.IsNullOrEmpty(failed.Recipient) ? failed.Detail : $"{failed.Recipient}: {failed.Detail}");
+        }
+        else if (report.Results.Any(r => r.Kind == DeliveryReportKind.Read))
+        {
+            (state, status) = (OutboxStates.Read, OutgoingStatus.Read);
+        }
+        else if (report.Results.Any(r => r.Kind == DeliveryReportKind.Delivered))
+        {
+            (state, status) = (OutboxStates.Delivered, OutgoingStatus.Delivered);
+        }
+
+        if (state is null)
+        {
+            return;
+        }
+
+        if (await store.SetReportedStatusAsync(original.Id, state, reason, cancellationToken))
+        {
+            logger.LogInformation("Outbox message {OutboxId}: {Status} by a {Format} report", original.Id, status, report.Format);
+            await events.ChangedAsync(original, status, reason, cancellationToken);
+        }
+    }
+}

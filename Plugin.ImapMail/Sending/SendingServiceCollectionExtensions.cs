@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Plugin.ImapMail.Contracts.Mail;
+
+namespace Plugin.ImapMail.Sending;
+
+internal static class SendingServiceCollectionExtensions
+{
+    public static IServiceCollection AddImapMailSending(this IServiceCollection services)
+    {
+        services.TryAddSingleton(new SendingOptions());
+        services.AddScoped<OutboxStore>();
+        services.AddScoped<Deliverer>();
+        services.AddScoped<SentCopier>();
+        services.AddScoped<OutgoingEvents>();
+        services.AddScoped<OutboxService>();
+        services.AddScoped<IMailSender>(sp => sp.GetRequiredService<OutboxService>());
+        services.AddScoped<IOutbox>(sp => sp.GetRequiredService<OutboxService>());
+        services.AddScoped<ReportProcessor>();
+        services.AddScoped<ReadReceiptService>();
+        services.AddScoped<IReadReceipts>(sp => sp.GetRequiredService<ReadReceiptService>());
+        return services;
+    }
+}

@@ -1,0 +1,80 @@
+namespace Plugin.ImapMail.Tests.Infrastructure;
+
+/// <summary>
+/// A private Postfix on loopback (started once per test run by <c>scripts/postfix-private.sh</c>), delivering mail for
+/// <c>example.test</c> by LMTP into the users of <see cref="Dovecot"/>. <see cref="RelayPort"/> takes mail from loopback
+/// without login (the ERP's own relay); <see cref="SubmissionPort"/> wants STARTTLS and a login with the user's
+/// Dovecot password (an account's own SMTP server). It advertises DSN and sends real delivery reports.
+/// </summary>
+internal sealed class PostfixServer
+{
+    public const string Domain = "example.test";
+
+    private static readonly Lazy<Task<PostfixServer>> Instance = new(StartAsync);
+    private readonly string folder;
+
+    private PostfixServer(string folder, DovecotServer dovecot, int relayPort, int submissionPort)
+    {
+        this.folder = folder;
+        Dovecot = dovecot;
+        RelayPort = relayPort;
+        SubmissionPort = submissionPort;
+    }
+
+    public static Task<PostfixServer> SharedAsync() => Instance.Value;
+
+    /// <summary>The Dovecot that receives the mail (with LMTP and an auth port for SMTP logins).</summary>
+    public DovecotServer Dovecot { get; }
+
+    public string Host { get; } = "127.0.0.1";
+
+    public int RelayPort { get; }
+
+    public int SubmissionPort { get; }
+
+    public static string Address(TestUser user) => $"{user.Name}@{Domain}";
+
+    public string ReadLog()
+    {
+        var log = Path.Combine(folder, "maillog");
+        return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
+    }
+
+    /// <summary>Retries deferred mail now.</summary>
+    public Task FlushAsync() => TestEnvironment.RunAsync(Postfix(), ["-c", Path.Combine(folder, "etc"), "flush"]);
+
+    private const string Install = "Install it with: apt-get install -y postfix (the test fixture starts a private instance; .ci/run installs it).";
+
+    private static string Postfix() => TestEnvironment.Which("postfix", Install);
+
+    private static async Task<PostfixServer> StartAsync()
+    {
+        Postfix();
+        var dovecot = await DovecotServer.StartOnceAsync(new DovecotOptions("dovecot-mail", Lmtp: true));
+        var folder = TestEnvironment.NewFolder("postfix");
+        var relayPort = TestEnvironment.FreePort();
+        var submissionPort = TestEnvironment.FreePort();
+        var script = Path.Combine(Corpus.RepositoryRoot(), "scripts", "postfix-private.sh");
+        await TestEnvironment.StartDaemonAsync("bash", [script, folder, $"{relayPort}", $"{submissionPort}", $"{dovecot.LmtpPort}", $"{dovecot.AuthPort}", dovecot.Certificate.CertPath, dovecot.Certificate.KeyPath],
+            Path.Combine(folder, "start.log"));
+        var server = new PostfixServer(folder, dovecot, relayPort, submissionPort);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(folder);
+        string Diagnostics() => File.ReadAllText(Path.Combine(folder, "start.log")) + server.ReadLog();
+        await TestEnvironment.WaitForPortAsync(server.Host, relayPort, TimeSpan.FromSeconds(30), Diagnostics);
+        await TestEnvironment.WaitForPortAsync(server.Host, submissionPort, TimeSpan.FromSeconds(30), Diagnostics);
+        return server;
+    }
+
+    private static void StopQuietly(string folder)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(Postfix(), ["-c", Path.Combine(folder, "etc"), "stop"]);
+            process?.WaitForExit(5000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // The run is ending; a Postfix left behind dies with the machine.
+        }
+    }
+}
