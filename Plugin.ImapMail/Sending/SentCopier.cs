@@ -113,14 +113,15 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
     private async Task<IMailFolder?> SentFolderAsync(ImapClient client, Account account, CancellationToken cancellationToken)
     {
         // The administrator's (or the last download's) choice first; before any download, the server's SPECIAL-USE.
-        var stored = (await folders.ListAsync(account.Id, cancellationToken))
-            .FirstOrDefault(f => f.Role == FolderRole.Sent && f.State != FolderStates.Deleted);
+        var known = await folders.ListAsync(account.Id, cancellationToken);
+        var stored = known.FirstOrDefault(f => f.Role == FolderRole.Sent && f.State != FolderStates.Deleted);
         if (stored is not null)
         {
             return await client.GetFolderAsync(stored.Path, cancellationToken);
         }
 
-        if ((client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) != 0)
+        // Note: once the tree is known, no Sent role means none (an administrator may have removed it on purpose).
+        if (known.Count == 0 && (client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) != 0)
         {
             return client.GetFolder(SpecialFolder.Sent);
         }
