@@ -25,6 +25,12 @@ internal static class Program
           link|unlink ACCOUNT PATH UID CUSTOMER  a person's choice, which the matching chain never overrides
           relink ACCOUNT                  run the matching chain again over the account (after CRM data changed)
           crm-policy [--ambiguous all|none] [--free-mail D,D] [--exclude A,@D]   the tenant's linking policy
+          send (--account ID|--default) --to A[,A] [--cc A] [--bcc A] --subject S (--body-file F | --html-file F)
+               [--attach F]... [--reply-to A] [--in-reply-to ID] [--read-receipt] [--delivery-receipt]
+          outbox [list] [--account ID]    outgoing mail: status, Sent copy, attempts, the server's reason
+          outbox retry ID | resolve ID sent|resend | run   try again now; decide on "delivery unknown"; send what is due
+          status MESSAGE-ID               an outgoing message's status and its delivery and read reports
+          read-receipt ACCOUNT PATH UID [send|decline]   a message's request for a read receipt, and the answer
 
         Host options (every command):
           --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
@@ -84,6 +90,10 @@ internal static class Program
                 "unlink" => await CrmCommands.LinkAsync(host, args, linked: false, cancellation.Token),
                 "relink" => await CrmCommands.RelinkAsync(host, args, cancellation.Token),
                 "crm-policy" => await CrmCommands.PolicyAsync(host, args, cancellation.Token),
+                "send" => await SendCommands.SendAsync(host, args, cancellation.Token),
+                "outbox" => await SendCommands.OutboxAsync(host, args, cancellation.Token),
+                "status" => await SendCommands.StatusAsync(host, args, cancellation.Token),
+                "read-receipt" => await SendCommands.ReadReceiptAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
         }

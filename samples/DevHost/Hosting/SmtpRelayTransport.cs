@@ -68,7 +68,16 @@ internal sealed class SmtpRelayTransport(string? relay) : ISystemMailTransport
             }
         }
 
-        await CommandAsync(writer, reader, ".", 250, cancellationToken);
+        try
+        {
+            await CommandAsync(writer, reader, ".", 250, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException || ex is ImapMailException { Kind: ImapMailErrorKind.ConnectionLost })
+        {
+            // The whole message went out and no answer came back: the relay may have taken it.
+            throw new ImapMailException(ImapMailErrorKind.DeliveryUnknown, $"The system's outgoing server {relay} closed the connection after the message was handed over; it may have been sent.", ex);
+        }
+
         await writer.WriteLineAsync("QUIT");
         await writer.FlushAsync(cancellationToken);
     }
@@ -101,7 +110,7 @@ internal sealed class SmtpRelayTransport(string? relay) : ISystemMailTransport
         var code = line.Length >= 3 && int.TryParse(line[..3], out var c) ? c : 0;
         if (code != expected)
         {
-            var kind = code is >= 400 and < 500 ? ImapMailErrorKind.ConnectionLost : ImapMailErrorKind.ServerRefused;
+            var kind = code is >= 400 and < 500 ? ImapMailErrorKind.TemporarilyRefused : ImapMailErrorKind.ServerRefused;
             throw new ImapMailException(kind, $"The system's outgoing server answered: {reply.ToString().Trim()}");
         }
 

@@ -1,5 +1,6 @@
 using MailKit;
 using MailKit.Search;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Sending;
@@ -13,7 +14,8 @@ public sealed class ReceiptTests
     [Fact]
     public async Task DeliveryReceipt_FromPostfix_SetsDelivered_WhenTheSenderDownloads()
     {
-        await using var scenario = await SendScenario.CreateAsync(ownSmtp: false);
+        var heard = new RecordingListener();
+        await using var scenario = await SendScenario.CreateAsync(ownSmtp: false, configure: s => s.AddSingleton<IOutgoingMailListener>(heard));
         var recipient = scenario.Postfix.Dovecot.AddUser("rcpt");
 
         var receipt = await scenario.Sender.SendAsync(scenario.Mail(PostfixServer.Address(recipient), "Please confirm delivery") with { RequestDeliveryReceipt = true });
@@ -33,6 +35,21 @@ public sealed class ReceiptTests
         // The same report seen again (a second download, a ReIndex) is recorded once.
         await scenario.DownloadAsync();
         Assert.Single((await scenario.Outbox.GetAsync(receipt.OutboxId))!.Reports);
+
+        // The host heard each change once, in order, through its listener.
+        Assert.Equal([OutgoingStatus.Sent, OutgoingStatus.Delivered], heard.Changes.Where(c => c.OutboxId == receipt.OutboxId).Select(c => c.Status));
+        Assert.All(heard.Changes, c => Assert.Equal((scenario.Harness.Tenant.TenantId, scenario.AccountId, receipt.MessageId), (c.TenantId, c.AccountId, c.MessageId)));
+    }
+
+    private sealed class RecordingListener : IOutgoingMailListener
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<OutgoingStatusChange> Changes { get; } = new();
+
+        public Task OnStatusChangedAsync(OutgoingStatusChange change, CancellationToken cancellationToken = default)
+        {
+            Changes.Enqueue(change);
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]
