@@ -62,5 +62,4 @@ awk -v relay="$relay" -v subm="$submission" '
   { print }' /etc/postfix/master.cf > "$dir/etc/master.cf"
 chown -R postfix "$dir/queue" "$dir/data"
 touch "$dir/maillog"
-postfix -c "$dir/etc" check >/dev/null 2>&1 || true
 postfix -c "$dir/etc" start
