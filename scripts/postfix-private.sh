@@ -59,7 +59,7 @@ awk -v relay="$relay" -v subm="$submission" '
                       print "127.0.0.1:" subm " inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes -o mynetworks= -o smtpd_recipient_restrictions=check_recipient_access,regexp:'"$dir"'/etc/refuse,permit_sasl_authenticated,reject";
                       next }
   /^[a-z]/ && NF >= 8 { $5 = "n" }
-  { print }' /etc/postfix/master.cf > "$dir/etc/master.cf"
+  { print }' "$(ls /etc/postfix/master.cf /usr/share/postfix/master.cf.dist 2>/dev/null | head -1)" > "$dir/etc/master.cf"
 chown -R postfix "$dir/queue" "$dir/data"
 touch "$dir/maillog"
 postfix -c "$dir/etc" start
