@@ -30,5 +30,18 @@ skipped=$(( total - executed ))
 failed=$(( failed + $(count error) + $(count timeout) + $(count aborted) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then status=1; fi
+# The fault and bad-input suite's own count, summed from what each case recorded (tests/…/SuiteTally.cs).
+tally="$results/tally.jsonl"
+if [ -s "$tally" ]; then
+  python3 - "$tally" <<'PY'
+import json, sys
+t = {k: 0 for k in ("badInputs", "faults", "lost", "duplicated", "leaked")}
+for line in open(sys.argv[1]):
+    row = json.loads(line)
+    for k in t:
+        t[k] += row.get(k, 0)
+print(f"{t['badInputs']} bad inputs tried, {t['faults']} faults injected, {t['lost']} messages lost, {t['duplicated']} duplicated, {t['leaked']} secrets leaked")
+PY
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -25,7 +25,7 @@ internal sealed class SyncScenario : IAsyncDisposable
 
     public long AccountId { get; }
 
-    public static async Task<SyncScenario> CreateAsync(DovecotServer server, string dialect = "sqlite", bool protocolLog = false, string? deleteBehaviour = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
+    public static async Task<SyncScenario> CreateAsync(DovecotServer server, string dialect = "sqlite", bool protocolLog = false, string? deleteBehaviour = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null, int? port = null, int timeoutSeconds = 20)
     {
         var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect), configure: configure);
         var user = server.AddUser("sync");
@@ -36,9 +36,9 @@ internal sealed class SyncScenario : IAsyncDisposable
             ["servers.imapHost"] = server.Host,
             ["servers.imapUser"] = user.Name,
             ["servers.imapPassword"] = user.Password,
-            ["advanced.imapPort"] = server.ImapPort.ToString(CultureInfo.InvariantCulture),
+            ["advanced.imapPort"] = (port ?? server.ImapPort).ToString(CultureInfo.InvariantCulture),
             ["advanced.imapSecurity"] = "none",
-            ["advanced.timeout"] = "20",
+            ["advanced.timeout"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["advanced.protocolLog"] = protocolLog ? "true" : "false",
         };
         if (deleteBehaviour is not null)
@@ -76,6 +76,24 @@ internal sealed class SyncScenario : IAsyncDisposable
         var summaries = folder.Count == 0 ? [] : await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags);
         await client.DisconnectAsync(true);
         return summaries.ToDictionary(s => (long)s.UniqueId.Id, s => MessageSummaryMapper.StoredFlags(s.Flags ?? MessageFlags.None));
+    }
+
+    /// <summary>Counts, over the folders, messages the index lost and rows it holds twice or for nothing, records them in the suite's tally, and returns them.</summary>
+    public async Task<(int Lost, int Duplicated)> TallyAsync(string @case, int faults, params string[] paths)
+    {
+        int lost = 0, duplicated = 0;
+        foreach (var path in paths)
+        {
+            var server = (await ServerAsync(path)).Keys.ToList();
+            var folder = await Harness.Get<FolderStore>().GetAsync(AccountId, path);
+            var index = folder is null ? [] : (await Harness.Get<MessageStore>().ListAsync(AccountId, folder.Id)).Select(r => r.Uid).ToList();
+            var (l, d) = SuiteTally.Compare(server, index);
+            lost += l;
+            duplicated += d;
+        }
+
+        SuiteTally.Record(@case, faults: faults, lost: lost, duplicated: duplicated);
+        return (lost, duplicated);
     }
 
     public async Task AssertIndexEqualsServerAsync(string path)
