@@ -199,6 +199,12 @@ internal sealed class MailConnector(
             {
                 await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, options, cancellationToken);
             }
+            catch (Exception ex) when (endpoint.Security == TransportSecurity.StartTls && ex is ImapCommandException or SmtpCommandException)
+            {
+                // The server answered STARTTLS with NO/BAD (or a 4xx/5xx): the same as not offering it. No login follows.
+                socket.Dispose();
+                throw new NotSupportedException("The server refused STARTTLS: " + ex.Message, ex);
+            }
             catch
             {
                 socket.Dispose();

@@ -22,7 +22,15 @@ internal static class FolderTreeReader
 
         if (!listed.Any(f => f.FullName.Equals("INBOX", StringComparison.OrdinalIgnoreCase)))
         {
-            listed.Insert(0, client.Inbox);
+            // A server that lists no INBOX: MailKit may still know it from its own LIST "INBOX" at login; a server
+            // that has none at all (a broken or hostile one) gets a tree without it rather than an exception.
+            try
+            {
+                listed.Insert(0, client.Inbox);
+            }
+            catch (FolderNotFoundException)
+            {
+            }
         }
 
         var folders = listed

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Plugin.ImapMail.Contracts.Accounts;
+using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Tests.Infrastructure;
+
+namespace Plugin.ImapMail.Tests.Faults;
+
+/// <summary>
+/// Transport security against a scripted peer that lies: STARTTLS refused, PREAUTH before TLS, data injected after
+/// the STARTTLS answer, capabilities that change across TLS, a certificate for another host. The password never
+/// leaves in clear, and nothing said before TLS is trusted after it.
+/// </summary>
+public sealed class TransportSecurityTests
+{
+    private const string Password = "s3cret-never-in-clear";
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+
+    private static Dictionary<string, string?> Values(int port, string security, string? pin = null) => new()
+    {
+        ["general.name"] = "Peer",
+        ["general.email"] = "peer@example.test",
+        ["servers.imapHost"] = "127.0.0.1",
+        ["servers.imapUser"] = "someone",
+        ["servers.imapPassword"] = Password,
+        ["advanced.imapPort"] = port.ToString(CultureInfo.InvariantCulture),
+        ["advanced.imapSecurity"] = security,
+        ["advanced.timeout"] = "10",
+        ["advanced.pinnedCertificate"] = pin ?? "",
+    };
+
+    private static async Task<ConnectionTestResult> TestAsync(ScriptedImapPeer peer, string security, bool pin = true, string? otherPin = null)
+    {
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"));
+        return await harness.Get<IImapAccountSettings>().TestConnectionAsync(null, Values(peer.Port, security, otherPin ?? (pin ? peer.Fingerprint : null)), English);
+    }
+
+    private static void AssertNoSecretInClear(ScriptedImapPeer peer, string @case, int faults)
+    {
+        var plainLogin = peer.PlainLines.Count(l => l.Contains("LOGIN", StringComparison.OrdinalIgnoreCase) || l.Contains("AUTHENTICATE", StringComparison.OrdinalIgnoreCase) || l.StartsWith("(sasl)", StringComparison.Ordinal));
+        var leaked = peer.PlainLines.Count(l => l.Contains(Password, StringComparison.Ordinal) || l.Contains(Convert.ToBase64String("\0someone\0"u8.ToArray().Concat(System.Text.Encoding.ASCII.GetBytes(Password)).ToArray()), StringComparison.Ordinal));
+        SuiteTally.Record(@case, faults: faults, leaked: leaked + plainLogin);
+        Assert.Equal(0, plainLogin);
+        Assert.Equal(0, leaked);
+    }
+
+    [Fact]
+    public async Task StartTlsRefused_NoLoginIsSent_AndTheErrorSaysSo()
+    {
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript { StartTlsReply = "NO STARTTLS is not available right now" });
+
+        var result = await TestAsync(peer, "starttls");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(ImapMailErrorKind.StartTlsNotOffered, result.Imap.ErrorKind);
+        Assert.Contains("STARTTLS", result.Imap.Message, StringComparison.Ordinal);
+        AssertNoSecretInClear(peer, "STARTTLS refused", 1);
+    }
+
+    [Fact]
+    public async Task PreauthGreeting_OnAStartTlsAccount_IsAborted()
+    {
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript { Greeting = "* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] you are logged in already" });
+
+        var result = await TestAsync(peer, "starttls");
+
+        Assert.False(result.Succeeded);
+        Assert.NotNull(result.Imap.ErrorKind);
+        Assert.DoesNotContain(peer.PlainLines, l => l.Contains(" LIST", StringComparison.OrdinalIgnoreCase) || l.Contains(" SELECT", StringComparison.OrdinalIgnoreCase) || l.Contains(" EXAMINE", StringComparison.OrdinalIgnoreCase));
+        AssertNoSecretInClear(peer, "PREAUTH before TLS", 1);
+    }
+
+    [Fact]
+    public async Task DataInjectedAfterTheStartTlsAnswer_IsIgnored_AndCapabilitiesAreAskedAgainInsideTls()
+    {
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript
+        {
+            PlainCapabilities = "IMAP4rev1 STARTTLS AUTH=PLAIN AUTH=LOGIN X-INJECTED-BEFORE-TLS",
+            TlsCapabilities = "IMAP4rev1 AUTH=PLAIN",
+            InjectAfterStartTls = "* CAPABILITY IMAP4rev1 AUTH=PLAIN X-INJECTED-AFTER-STARTTLS\r\nA00000002 OK LOGIN completed (injected)\r\n",
+        });
+
+        var result = await TestAsync(peer, "starttls");
+
+        Assert.True(result.Succeeded, result.Imap.Message);
+        Assert.Contains(peer.TlsLines, l => l.Contains("CAPABILITY", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(peer.TlsLines, l => l.Contains("AUTHENTICATE", StringComparison.OrdinalIgnoreCase) || l.Contains("LOGIN", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(result.Imap.Capabilities, c => c.Contains("INJECTED", StringComparison.OrdinalIgnoreCase));
+        AssertNoSecretInClear(peer, "data injected after STARTTLS", 1);
+    }
+
+    [Fact]
+    public async Task ACertificateForAnotherHost_IsRefused_UnlessThatExactFingerprintIsPinned()
+    {
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript
+        {
+            ImplicitTls = true,
+            CertificateHost = "mail.somewhere-else.example",
+            Greeting = "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            TlsCapabilities = "IMAP4rev1 AUTH=PLAIN",
+        });
+
+        var unpinned = await TestAsync(peer, "ssl", pin: false);
+        Assert.Equal(ImapMailErrorKind.CertificateNotTrusted, unpinned.Imap.ErrorKind);
+        Assert.Contains(peer.Fingerprint, unpinned.Imap.Message, StringComparison.Ordinal);
+
+        var wrongPin = await TestAsync(peer, "ssl", otherPin: new string('A', 64));
+        Assert.Equal(ImapMailErrorKind.CertificateNotTrusted, wrongPin.Imap.ErrorKind);
+        Assert.Empty(peer.TlsLines);
+
+        var pinned = await TestAsync(peer, "ssl");
+        Assert.True(pinned.Succeeded, pinned.Imap.Message);
+        SuiteTally.Record("certificate for another host, unpinned and wrongly pinned", faults: 2, leaked: 0);
+    }
+}
