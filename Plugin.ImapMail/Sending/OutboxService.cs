@@ -12,7 +12,7 @@ namespace Plugin.ImapMail.Sending;
 internal sealed class SendingOptions
 {
     /// <summary>The least a claim lasts; an account's timeout makes it longer (four times the timeout).</summary>
-    public TimeSpan MinimumHold { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan MinimumHold { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Waits before the next try after a transient failure; the last repeats.</summary>
     public IReadOnlyList<TimeSpan> Backoff { get; init; } =

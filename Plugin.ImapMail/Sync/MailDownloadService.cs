@@ -40,7 +40,7 @@ internal sealed class MailDownloadService(
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
-        var owner = Guid.NewGuid().ToString("N");
+        var owner = LeaseOwner.New();
         if (!await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken))
         {
             throw new ImapMailException(ImapMailErrorKind.AlreadyRunning, Strings.Format("Sync_alreadyRunning", culture, account.Settings.Name));

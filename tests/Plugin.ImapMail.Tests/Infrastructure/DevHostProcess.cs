@@ -22,6 +22,37 @@ internal static class DevHostProcess
         public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
     }
 
+    /// <summary>Starts the host and kills it (SIGKILL, no chance to clean up) after <paramref name="killAfter"/>; true when it was still running.</summary>
+    public static async Task<bool> RunAndKillAsync(IEnumerable<string> arguments, TimeSpan killAfter)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestEnvironment.NewFolder("devhost-kill"),
+        };
+        info.ArgumentList.Add(Path.Combine(OutputFolder, "imapmail-devhost.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var exited = process.WaitForExitAsync();
+        var killed = await Task.WhenAny(exited, Task.Delay(killAfter)) != exited;
+        if (killed)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        await Task.WhenAll(stdout, stderr);
+        return killed;
+    }
+
     public static async Task<Result> RunAsync(IEnumerable<string> arguments, string? stdin = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
