@@ -14,6 +14,61 @@ internal static class MessageSummaryMapper
         | MessageSummaryItems.InternalDate | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure
         | MessageSummaryItems.References | MessageSummaryItems.PreviewText;
 
+    /// <summary>What a message that broke the parser is fetched with: nothing that arrives as a token literal.</summary>
+    public const MessageSummaryItems QuarantineItems =
+        MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq | MessageSummaryItems.Size | MessageSummaryItems.InternalDate;
+
+    /// <summary>The headers the index needs, fetched as BODY.PEEK[HEADER.FIELDS (…)]: a body literal, read whole however long.</summary>
+    public static readonly HeaderSet CarefulHeaders = new([
+        HeaderId.MessageId, HeaderId.InReplyTo, HeaderId.References, HeaderId.From, HeaderId.To, HeaderId.Cc, HeaderId.ReplyTo,
+        HeaderId.Subject, HeaderId.Date,
+    ]);
+
+    /// <summary>A message fetched without ENVELOPE and BODYSTRUCTURE: from its header fields, or (quarantined) from flags, size and date only.</summary>
+    public static IndexedMessage MapFromHeaders(IMessageSummary summary, long folderId, long uidvalidity, bool quarantined)
+    {
+        var headers = summary.Headers;
+        MailboxAddress? from = null;
+        if (headers?[HeaderId.From] is { } fromText && InternetAddressList.TryParse(fromText, out var fromList))
+        {
+            from = fromList.Mailboxes.FirstOrDefault();
+        }
+
+        static InternetAddressList? List(HeaderList? headers, HeaderId id) =>
+            headers?[id] is { } text && InternetAddressList.TryParse(text, out var list) ? list : null;
+
+        var subject = quarantined ? null : Clean(headers?[HeaderId.Subject], MaxText);
+        var size = (long)(summary.Size ?? 0);
+        var internalDate = summary.InternalDate?.ToUnixTimeMilliseconds();
+        var fromAddress = Clean(from?.Address?.ToLowerInvariant(), 320);
+        var messageId = headers?[HeaderId.MessageId] is { } mid ? Clean(MimeKit.Utils.MimeUtils.EnumerateReferences(mid).FirstOrDefault(), 998) : null;
+        var references = headers?[HeaderId.References] is { } refs ? MimeKit.Utils.MimeUtils.EnumerateReferences(refs).ToList() : [];
+        return new IndexedMessage
+        {
+            FolderId = folderId,
+            Uidvalidity = uidvalidity,
+            Uid = summary.UniqueId.Id,
+            Modseq = summary.ModSeq is { } modseq ? (long)modseq : null,
+            Flags = StoredFlags(summary.Flags ?? MessageFlags.None),
+            Keywords = StoredKeywords(summary.Keywords),
+            MessageId = messageId,
+            InReplyTo = headers?[HeaderId.InReplyTo] is { } irt ? Clean(MimeKit.Utils.MimeUtils.EnumerateReferences(irt).FirstOrDefault(), 998) : null,
+            Refs = references.Count > 0 ? Clean(string.Join(' ', references), MaxText) : null,
+            Subject = subject,
+            FromAddr = fromAddress,
+            FromName = Clean(from?.Name, 320),
+            ToAddrs = Addresses(List(headers, HeaderId.To)),
+            CcAddrs = Addresses(List(headers, HeaderId.Cc)),
+            ReplyTo = Addresses(List(headers, HeaderId.ReplyTo)),
+            SentAt = headers?[HeaderId.Date] is { } date && MimeKit.Utils.DateUtils.TryParse(date, out var sent) ? sent.ToUnixTimeMilliseconds() : null,
+            InternalDate = internalDate,
+            Size = size,
+            HasAttachments = false,
+            Preview = quarantined ? "(The server's description of this message could not be read; open it to see it.)" : null,
+            Fingerprint = Fingerprint(internalDate, size, subject, fromAddress),
+        };
+    }
+
     private const int PreviewLength = 200;
     private const int MaxText = 2000;
 

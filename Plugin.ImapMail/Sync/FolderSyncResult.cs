@@ -13,4 +13,21 @@ internal sealed class FolderSyncResult
     public int Vanished { get; set; }
 
     public bool Reimported { get; set; }
+
+    /// <summary>
+    /// UIDs whose FETCH broke the response parser, with how far down they are: 1 = fetch them one at a time with their
+    /// headers as a body section (no ENVELOPE or BODYSTRUCTURE literals), 2 = quarantined (only flags, size and date).
+    /// Kept across the reconnects of one run, since a parse failure costs the connection.
+    /// </summary>
+    public Dictionary<long, int> Suspects { get; } = [];
+
+    /// <summary>Messages indexed from their headers only, or quarantined, in this run.</summary>
+    public int Quarantined { get; set; }
+}
+
+/// <summary>A FETCH of new messages broke MailKit's parser (the connection is gone with it); these UIDs go down a level.</summary>
+internal sealed class SuspectMessagesException(IReadOnlyList<long> uids, Exception inner)
+    : Exception("The server's answer for these messages could not be read: " + inner.Message, inner)
+{
+    public IReadOnlyList<long> Uids { get; } = uids;
 }

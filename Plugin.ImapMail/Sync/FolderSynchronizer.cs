@@ -163,13 +163,9 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         foreach (var batch in newUids.Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), CancellationToken.None);
-            var rows = summaries
-                .Where(s => s.UniqueId.IsValid)
-                .DistinctBy(s => s.UniqueId.Id)
-                .OrderBy(s => s.UniqueId.Id)
-                .Select(s => MessageSummaryMapper.Map(s, stored.Id, uidvalidity))
-                .ToList();
+            var rows = batch.Any(u => result.Suspects.ContainsKey(u.Id))
+                ? await FetchCarefullyAsync(folder, batch, stored.Id, uidvalidity, result)
+                : await FetchBatchAsync(folder, batch, stored.Id, uidvalidity);
             await messages.UpsertBatchAsync(accountId, rows, cancellationToken);
             await onNewMessages(rows);
             added += rows.Count;
@@ -189,6 +185,78 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         logger.LogDebug("Folder {FolderId} ({Strategy}): index read in {Loaded} ms, opened at {Open} ms, {Vanished} vanished and {Updated} flag changes stored at {Compared} ms, {New} new stored at {Done} ms",
             stored.Id, usedQresync ? "QRESYNC" : condstore ? "CONDSTORE" : "plain", loaded, opened, removed, updated, compared, added, watch.ElapsedMilliseconds);
 
+    }
+
+    private static async Task<List<IndexedMessage>> FetchBatchAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity)
+    {
+        IList<IMessageSummary> summaries;
+        try
+        {
+            summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), CancellationToken.None);
+        }
+        catch (ImapProtocolException ex) when (!ex.Message.Contains("end of stream", StringComparison.OrdinalIgnoreCase))
+        {
+            // The parser refused the answer (an ENVELOPE field over MailKit's 4 KB literal limit, a malformed
+            // BODYSTRUCTURE…). The connection is gone; the caller reconnects and these are fetched one by one.
+            throw new SuspectMessagesException(batch.Select(u => (long)u.Id).ToList(), ex);
+        }
+
+        return summaries
+            .Where(s => s.UniqueId.IsValid)
+            .DistinctBy(s => s.UniqueId.Id)
+            .OrderBy(s => s.UniqueId.Id)
+            .Select(s => MessageSummaryMapper.Map(s, folderId, uidvalidity))
+            .ToList();
+    }
+
+    /// <summary>
+    /// A batch that broke the parser: each message alone, with its headers as a body section (a literal MailKit streams,
+    /// however long). One that still breaks it is quarantined: indexed from its flags, size and date only, so it is
+    /// neither lost from the index nor fetched again forever; the message itself stays on the server, whole.
+    /// </summary>
+    private async Task<List<IndexedMessage>> FetchCarefullyAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, FolderSyncResult result)
+    {
+        var rows = new List<IndexedMessage>();
+        foreach (var uid in batch)
+        {
+            var level = result.Suspects.GetValueOrDefault(uid.Id);
+            IMessageSummary? summary;
+            try
+            {
+                var request = level switch
+                {
+                    0 => new FetchRequest(MessageSummaryMapper.NewMessageItems),
+                    1 => new FetchRequest(MessageSummaryMapper.QuarantineItems, MessageSummaryMapper.CarefulHeaders),
+                    _ => new FetchRequest(MessageSummaryMapper.QuarantineItems),
+                };
+                summary = (await folder.FetchAsync([uid], request, CancellationToken.None)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
+            }
+            catch (ImapProtocolException ex) when (level < 2 && !ex.Message.Contains("end of stream", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SuspectMessagesException([uid.Id], ex);
+            }
+
+            if (summary is null)
+            {
+                continue;
+            }
+
+            if (level > 0)
+            {
+                logger.LogWarning("Folder {FolderId} UID {Uid}: the server's description of this message could not be read; indexed {How}",
+                    folderId, uid.Id, level >= 2 ? "as quarantined" : "from its headers");
+                result.Quarantined++;
+            }
+
+            rows.Add(level switch
+            {
+                0 => MessageSummaryMapper.Map(summary, folderId, uidvalidity),
+                1 => MessageSummaryMapper.MapFromHeaders(summary, folderId, uidvalidity, quarantined: false),
+                _ => MessageSummaryMapper.MapFromHeaders(summary, folderId, uidvalidity, quarantined: true),
+            });
+        }
+
+        return rows;
     }
 
     private static FlagChange ToChange(IMessageSummary summary) => new(

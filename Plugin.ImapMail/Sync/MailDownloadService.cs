@@ -31,6 +31,9 @@ internal sealed class MailDownloadService(
     ILogger<MailDownloadService> logger) : IMailDownloadService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
+
+    /// <summary>Reconnects a folder may spend on messages the parser refuses (two per such message at most).</summary>
+    private const int MaxEscalations = 40;
     // Note: no UNSEEN. The skip rule needs only these four, and counting unseen messages costs Dovecot a pass over a
     // changed mailbox's flags in every LIST-STATUS (the Folders tab counts unread from the local index instead).
     private const StatusItems TreeStatus = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
@@ -158,12 +161,27 @@ internal sealed class MailDownloadService(
         Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
         CancellationToken cancellationToken)
     {
+        var escalations = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await synchronizer.SyncAsync(current(), accountId, folder, result, onBatch, onNewMessages, cancellationToken);
                 return;
+            }
+            catch (SuspectMessagesException ex) when (++escalations <= MaxEscalations && !cancellationToken.IsCancellationRequested)
+            {
+                // Messages the parser refused: down one level each (one by one, then quarantined); the rest go on.
+                foreach (var uid in ex.Uids)
+                {
+                    // A whole batch: each of its messages alone, as usual. One message alone: one level down.
+                    result.Suspects[uid] = ex.Uids.Count > 1 && !result.Suspects.ContainsKey(uid) ? 0 : Math.Min(2, result.Suspects.GetValueOrDefault(uid) + 1);
+                }
+
+                logger.LogWarning("Folder {FolderId}: {Count} messages could not be read in one piece ({Error}); reconnecting to take them one by one",
+                    folder.Id, ex.Uids.Count, ex.InnerException?.Message);
+                attempt--;
+                await reconnect();
             }
             catch (Exception ex) when (attempt < 3 && ImapErrors.IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
