@@ -194,7 +194,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         {
             summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), CancellationToken.None);
         }
-        catch (ImapProtocolException ex) when (!ex.Message.Contains("end of stream", StringComparison.OrdinalIgnoreCase))
+        catch (ImapProtocolException ex) when (IsParseFailure(ex))
         {
             // The parser refused the answer (an ENVELOPE field over MailKit's 4 KB literal limit, a malformed
             // BODYSTRUCTURE…). The connection is gone; the caller reconnects and these are fetched one by one.
@@ -231,7 +231,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                 };
                 summary = (await folder.FetchAsync([uid], request, CancellationToken.None)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
             }
-            catch (ImapProtocolException ex) when (level < 2 && !ex.Message.Contains("end of stream", StringComparison.OrdinalIgnoreCase))
+            catch (ImapProtocolException ex) when (level < 2 && IsParseFailure(ex))
             {
                 throw new SuspectMessagesException([uid.Id], ex);
             }
@@ -258,6 +258,10 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
 
         return rows;
     }
+
+    /// <summary>The parser refused what the server said (a syntax error, an over-long token), as opposed to a lost connection or a BYE.</summary>
+    private static bool IsParseFailure(ImapProtocolException ex) =>
+        ex.Message.StartsWith("Syntax error", StringComparison.Ordinal) || ex.Message.StartsWith("Literal token length", StringComparison.Ordinal);
 
     private static FlagChange ToChange(IMessageSummary summary) => new(
         summary.UniqueId.Id,
