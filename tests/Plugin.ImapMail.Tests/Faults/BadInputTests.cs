@@ -131,6 +131,45 @@ public sealed class BadInputTests
         Assert.Contains(headers, h => h.From == "many@example.org" && h.Preview is not null);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task HostileFolderNames_RoundTrip_ThroughDownloadListingAndFolderCommands(string dialect)
+    {
+        var server = await DovecotServer.SharedAsync();
+        await using var scenario = await SyncScenario.CreateAsync(server, dialect);
+        string[] names =
+        [
+            "Back\\slash", "Star*name", "Percent%name", "x'; DROP TABLE imapmail_folder;--", "\"Quoted\" name",
+            "Ærøå «sitat» 日本語", "Amp & more &- &AMY-", "Emoji 📨 mail", "Deep/Nested/Ærlig \"q\"",
+        ];
+        foreach (var name in names)
+        {
+            await server.DoveadmAsync("mailbox", "create", "-u", scenario.User.Name, name);
+            await server.DoveadmWithInputAsync("From: a@example.org\r\nSubject: in " + name + "\r\n\r\nbody\r\n", "save", "-u", scenario.User.Name, "-m", name);
+        }
+
+        var summary = await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+
+        Assert.Empty(summary.FolderErrors);
+        var listed = (await scenario.Mailbox.GetFoldersAsync(scenario.AccountId)).Select(f => f.Path).ToHashSet();
+        int lost = 0, duplicated = 0;
+        foreach (var name in names)
+        {
+            Assert.Contains(name, listed);
+            var (l, d) = await scenario.TallyAsync("folder name " + name, 0, name);
+            lost += l;
+            duplicated += d;
+            var message = Assert.Single(await scenario.Mailbox.GetMessagesAsync(scenario.AccountId, name));
+            Assert.Equal("in " + name, message.Subject);
+            var reindex = await scenario.Harness.Get<IEnumerable<Contracts.Folders.IFolderCommand>>().Single(c => c.Id == "folder.reindex")
+                .ExecuteAsync(new Contracts.Folders.FolderCommandContext((await scenario.Mailbox.GetFoldersAsync(scenario.AccountId)).Single(f => f.Path == name)), CancellationToken.None);
+            Assert.True(reindex.Succeeded, reindex.Message);
+        }
+
+        SuiteTally.Record("hostile folder names (" + dialect + ")", badInputs: names.Length);
+        Assert.Equal((0, 0), (lost, duplicated));
+    }
+
     [Fact]
     public async Task HostileAccountFields_AreRefusedByValidation_AndNothingIsSaved()
     {

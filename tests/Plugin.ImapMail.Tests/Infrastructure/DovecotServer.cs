@@ -79,6 +79,10 @@ internal sealed class DovecotServer
     }
 
     /// <summary>Runs doveadm against this instance.</summary>
+    /// <summary>Runs doveadm with this input (for <c>doveadm save</c>).</summary>
+    public Task<string> DoveadmWithInputAsync(string stdin, params string[] arguments) =>
+        TestEnvironment.RunAsync(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments], stdin);
+
     public Task<string> DoveadmAsync(params string[] arguments) =>
         TestEnvironment.RunAsync(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments]);
 
