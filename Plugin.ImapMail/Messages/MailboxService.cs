@@ -23,6 +23,9 @@ internal sealed class MailboxService(
     ITenantContext tenant,
     ILogger<MailboxService> logger) : IMailboxService
 {
+    /// <summary>Messages up to this size are opened in memory; larger ones through a temporary file.</summary>
+    internal const long InMemoryLimit = 4 * 1024 * 1024;
+
     public async Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken = default)
     {
         await RequireAccountAsync(accountId, cancellationToken);
@@ -64,25 +67,53 @@ internal sealed class MailboxService(
         }
 
         var id = new UniqueId((uint)uid);
-        var buffer = new MemoryStream();
+        // Small messages are handed over from memory; a large one goes to a temporary file that disappears when the
+        // caller closes it. Either way the server's literal is copied as it arrives, never held whole by MailKit.
+        Stream buffer = message.Size > InMemoryLimit
+            ? new FileStream(Path.Combine(Path.GetTempPath(), "imapmail-" + Guid.NewGuid().ToString("N") + ".eml"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous)
+            : new MemoryStream();
+        var found = false;
         try
         {
-            using var mime = await mailFolder.GetStreamAsync(id, cancellationToken: cancellationToken);
-            await mime.CopyToAsync(buffer, cancellationToken);
+            await ((ImapFolder)mailFolder).GetStreamsAsync([id], async (_, _, _, stream, token) =>
+            {
+                found = true;
+                await stream.CopyToAsync(buffer, token);
+            }, cancellationToken);
         }
         catch (MessageNotFoundException)
         {
+            found = false;
+        }
+        catch
+        {
+            await buffer.DisposeAsync();
+            throw;
+        }
+
+        if (!found)
+        {
             // Gone from the server (another client expunged it): the cache keeps a customer card's history.
+            await buffer.DisposeAsync();
             return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
         }
 
         // Reading fetched with BODY.PEEK; the user has now read it, so mark it read on the server and in the index.
         await mailFolder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, cancellationToken);
         await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, message.Flags | (long)MessageFlags.Seen, message.Keywords, null)], cancellationToken);
-        await bodyCache.KeepIfPolicyAsync(account, message, buffer.ToArray(), cancellationToken);
+        if (buffer is MemoryStream inMemory)
+        {
+            await bodyCache.KeepIfPolicyAsync(account, message, inMemory.ToArray(), cancellationToken);
+        }
+        else
+        {
+            logger.LogInformation("Message {Uid} in folder {FolderId} ({Size} bytes) is too large for the body cache; it stays on the server only", uid, folder.Id, message.Size);
+        }
+
         try
         {
-            await readReceipts.AnswerOnOpenAsync(account, folder, message, buffer.ToArray(), mailFolder, cancellationToken);
+            buffer.Position = 0;
+            await readReceipts.AnswerOnOpenAsync(account, folder, message, buffer, mailFolder, cancellationToken);
         }
         catch (Exception ex) when (ex is ImapMailException or ImapCommandException || ImapErrors.IsConnectionFailure(ex))
         {

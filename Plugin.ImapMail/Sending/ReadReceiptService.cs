@@ -76,18 +76,16 @@ internal sealed class ReadReceiptService(
     }
 
     /// <summary>Under "always": answers the request of a message the user just opened, on the open folder's connection.</summary>
-    public async Task AnswerOnOpenAsync(Account account, StoredFolder folder, IndexedMessage message, byte[] mime, IMailFolder openFolder, CancellationToken cancellationToken)
+    public async Task AnswerOnOpenAsync(Account account, StoredFolder folder, IndexedMessage message, Stream mime, IMailFolder openFolder, CancellationToken cancellationToken)
     {
         if (account.Settings.ReadReceiptReply != ReadReceiptReply.Always || HasMdnSent(message))
         {
             return;
         }
 
-        HeaderList headers;
-        using (var stream = new MemoryStream(mime, writable: false))
-        {
-            headers = await HeaderList.LoadAsync(stream, cancellationToken);
-        }
+        var start = mime.Position;
+        var headers = await HeaderList.LoadAsync(mime, cancellationToken);
+        mime.Position = start;
 
         var request = await DescribeAsync(account, headers, cancellationToken);
         if (request is null || !Permitted(account, request) || request.ReturnPathDiffers)

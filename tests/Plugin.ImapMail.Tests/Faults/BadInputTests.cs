@@ -171,6 +171,46 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task ALargeMessage_IsOpenedThroughATemporaryFile_ByteForByte_AndTheFileGoesWhenClosed()
+    {
+        var server = await DovecotServer.SharedAsync();
+        await using var scenario = await SyncScenario.CreateAsync(server);
+        var scan = new byte[24 * 1024 * 1024];
+        new Random(11).NextBytes(scan);
+        var large = Mailbox.Simple("big@example.org", scenario.User.Name + "@example.test", "A 24 MB scan");
+        large.Body = new MimeKit.BodyBuilder { TextBody = "See the scan.", Attachments = { { "scan.bin", scan } } }.ToMessageBody();
+        byte[] raw;
+        using (var client = await Mailbox.ConnectAsync(scenario.User))
+        {
+            var inbox = await client.GetFolderAsync("INBOX");
+            await inbox.AppendAsync(new MailKit.AppendRequest(large, MailKit.MessageFlags.None));
+            await inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+            using var copy = new MemoryStream();
+            await (await inbox.GetStreamAsync(0)).CopyToAsync(copy);
+            raw = copy.ToArray();
+            await client.DisconnectAsync(true);
+        }
+
+        await scenario.DownloadAsync();
+        var uid = Assert.Single(await scenario.Mailbox.GetMessagesAsync(scenario.AccountId, "INBOX")).Uid;
+
+        string temporary;
+        await using (var opened = await scenario.Mailbox.OpenMessageAsync(scenario.AccountId, "INBOX", uid))
+        {
+            var file = Assert.IsType<FileStream>(opened);
+            temporary = file.Name;
+            Assert.True(File.Exists(temporary));
+            using var read = new MemoryStream();
+            await opened.CopyToAsync(read);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(raw), System.Security.Cryptography.SHA256.HashData(read.ToArray()));
+        }
+
+        SuiteTally.Record("a 24 MB message opened", badInputs: 1);
+        Assert.False(File.Exists(temporary), "the temporary copy outlived the stream");
+        Assert.Contains(@"\Seen", Assert.Single(await scenario.Mailbox.GetMessagesAsync(scenario.AccountId, "INBOX")).Flags);
+    }
+
+    [Fact]
     public async Task HostileAccountFields_AreRefusedByValidation_AndNothingIsSaved()
     {
         await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"));
