@@ -103,6 +103,54 @@ public sealed class DownloadFaultTests
     }
 
     [Fact]
+    public async Task UidValidityChangingDuringARun_ReimportsTheFolder_AndTheNextRunConverges()
+    {
+        // LIST-STATUS gives the true UIDVALIDITY; the EXAMINE that follows claims another (a server that lies, or a
+        // mailbox recreated between the two commands).
+        var server = await DovecotServer.SharedAsync();
+        var lying = true;
+        await using var proxy = new FaultProxy(server.Host, server.ImapPort, _ => Volatile.Read(ref lying)
+            ? new ProxyFault("^\\S+ (EXAMINE|SELECT) \"?INBOX\"?", 0, ProxyAct.Rewrite, Pattern: @"\[UIDVALIDITY \d+\]", Reply: "[UIDVALIDITY 7]")
+            : null);
+        await using var scenario = await MailboxAsync(proxy, server);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+        var faults = proxy.Injected;
+
+        Volatile.Write(ref lying, false);
+        var summary = await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+
+        var (lost, duplicated) = await scenario.TallyAsync("UIDVALIDITY changing during a run", faults, "INBOX", "Work");
+        Assert.True(faults >= 1, "the lie was never told");
+        Assert.Equal(160, summary.New);
+        Assert.Equal((0, 0), (lost, duplicated));
+        await scenario.AssertIndexEqualsServerAsync("INBOX");
+    }
+
+    [Fact]
+    public async Task UidNextGoingDown_IsNotTakenAsNoChange_AndNothingIsLost()
+    {
+        var server = await DovecotServer.SharedAsync();
+        var lying = false;
+        await using var proxy = new FaultProxy(server.Host, server.ImapPort, _ => Volatile.Read(ref lying)
+            ? new ProxyFault("^\\S+ LIST ", 0, ProxyAct.Rewrite, Pattern: @"UIDNEXT \d+", Reply: "UIDNEXT 1")
+            : null);
+        await using var scenario = await MailboxAsync(proxy, server);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+        await Mailbox.AppendCorpusAsync(scenario.User, "INBOX", 5, skip: 300);
+
+        Volatile.Write(ref lying, true);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+        var faults = proxy.Injected;
+        Volatile.Write(ref lying, false);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+
+        var (lost, duplicated) = await scenario.TallyAsync("UIDNEXT going down", faults, "INBOX", "Work");
+        Assert.True(faults >= 1, "the lie was never told");
+        Assert.Equal((0, 0), (lost, duplicated));
+        Assert.Equal(165, (await scenario.IndexAsync("INBOX")).Count);
+    }
+
+    [Fact]
     public async Task AStalledServer_GivesUpAfterTheAccountsTimeout_WithAClearError()
     {
         var server = await DovecotServer.SharedAsync();

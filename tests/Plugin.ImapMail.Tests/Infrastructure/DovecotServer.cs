@@ -75,14 +75,43 @@ internal sealed class DovecotServer
             File.SetLastWriteTimeUtc(users, usersStamp);
         }
 
+        WaitUntilKnown(name);
         return new TestUser(name, password, this);
     }
 
-    /// <summary>Runs doveadm against this instance.</summary>
+    /// <summary>
+    /// Dovecot's auth process checks the users file at most about once a second, so a user added just now can be
+    /// unknown for a moment (a login, a delivery or a doveadm call then fails). Asks its passdb until it answers.
+    /// </summary>
+    private void WaitUntilKnown(string name)
+    {
+        var doveadm = TestEnvironment.Which("doveadm", Install);
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(doveadm, ["-c", ConfigPath, "auth", "lookup", name])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit(5000);
+            if (process.HasExited && process.ExitCode == 0)
+            {
+                return;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new InvalidOperationException($"Dovecot did not learn of user {name} within 6 s.\n{ReadLog()}");
+    }
+
     /// <summary>Runs doveadm with this input (for <c>doveadm save</c>).</summary>
     public Task<string> DoveadmWithInputAsync(string stdin, params string[] arguments) =>
         TestEnvironment.RunAsync(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments], stdin);
 
+    /// <summary>Runs doveadm against this instance.</summary>
     public Task<string> DoveadmAsync(params string[] arguments) =>
         TestEnvironment.RunAsync(TestEnvironment.Which("doveadm", Install), ["-c", ConfigPath, .. arguments]);
 

@@ -12,7 +12,8 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// <param name="Act">What it does then.</param>
 /// <param name="Reply">For <see cref="ProxyAct.Answer"/>: the tagged reply text after the tag (e.g. "NO [SERVERBUG] broken").</param>
 /// <param name="Delay">For <see cref="ProxyAct.Stall"/>: how long the server's data is held back.</param>
-internal sealed record ProxyFault(string? AfterCommand, long AfterServerBytes, ProxyAct Act, string? Reply = null, TimeSpan Delay = default);
+/// <param name="Pattern">For <see cref="ProxyAct.Rewrite"/>: a regular expression over the server's next data.</param>
+internal sealed record ProxyFault(string? AfterCommand, long AfterServerBytes, ProxyAct Act, string? Reply = null, TimeSpan Delay = default, string? Pattern = null);
 
 public enum ProxyAct
 {
@@ -27,6 +28,9 @@ public enum ProxyAct
 
     /// <summary>Holds the server's data back for a while.</summary>
     Stall,
+
+    /// <summary>Rewrites the first server data matching <see cref="ProxyFault.Pattern"/> with <see cref="ProxyFault.Reply"/> (a server that lies).</summary>
+    Rewrite,
 }
 
 /// <summary>
@@ -179,7 +183,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                             if (matches)
                             {
                                 armed = true;
-                                if (fault!.AfterServerBytes == 0)
+                                if (fault!.AfterServerBytes == 0 && fault.Act != ProxyAct.Rewrite)
                                 {
                                     await FireAsync(null);
                                 }
@@ -220,7 +224,19 @@ internal sealed class FaultProxy : IAsyncDisposable
                         await gate.WaitAsync(done.Token);
                         try
                         {
-                            if (armed && !fired && fault is not null && fault.Act != ProxyAct.Answer && serverBytesSinceArmed + n > fault.AfterServerBytes)
+                            if (armed && !fired && fault is { Act: ProxyAct.Rewrite, Pattern: { } pattern })
+                            {
+                                var text = Encoding.Latin1.GetString(buffer, 0, n);
+                                if (Regex.IsMatch(text, pattern))
+                                {
+                                    fired = true;
+                                    Interlocked.Increment(ref injected);
+                                    await toClient.WriteAsync(Encoding.Latin1.GetBytes(Regex.Replace(text, pattern, fault.Reply ?? "", RegexOptions.None, TimeSpan.FromSeconds(1))), done.Token);
+                                    continue;
+                                }
+                            }
+
+                            if (armed && !fired && fault is not null && fault.Act is not (ProxyAct.Answer or ProxyAct.Rewrite) && serverBytesSinceArmed + n > fault.AfterServerBytes)
                             {
                                 // Pass on exactly up to the fault's byte, then play it.
                                 var keep = (int)(fault.AfterServerBytes - serverBytesSinceArmed);
