@@ -13,7 +13,8 @@ namespace Plugin.ImapMail.Sync;
 /// then vanished messages are removed, changed flags written, and new messages fetched in batches, one transaction each.
 /// The strategy follows the server: QRESYNC (VANISHED and changed flags in the SELECT), else CONDSTORE (CHANGEDSINCE and
 /// a UID SEARCH for expunges), else a full UID/FLAGS comparison. Every write is idempotent, and the folder's sync marks
-/// are stored last, so a run cut off anywhere is completed by the next one.
+/// are stored last, so a run cut off anywhere is completed by the next one. Server commands run under <c>io</c>, the
+/// caller's watchdog for a server that trickles (slow enough to stall the run, never silent long enough to time out).
 /// </summary>
 internal sealed class FolderSynchronizer(MessageStore messages, FolderStore folders, TimeProvider clock, ILogger<FolderSynchronizer> logger)
 {
@@ -26,10 +27,11 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         FolderSyncResult result,
         Func<int, int, Task> onBatch,
         Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
+        CancellationToken io,
         CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var folder = await client.GetFolderAsync(stored.Path, CancellationToken.None) as ImapFolder
+        var folder = await client.GetFolderAsync(stored.Path, io) as ImapFolder
             ?? throw new FolderNotFoundException(stored.Path);
         var qresync = client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable);
         var condstore = client.Capabilities.HasFlag(ImapCapabilities.CondStore);
@@ -68,12 +70,12 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             if (useQresync && local.Count > 0)
             {
                 var known = local.Keys.Select(u => new UniqueId((uint)knownValidity!.Value, (uint)u)).ToList();
-                await folder.OpenAsync(FolderAccess.ReadOnly, (uint)knownValidity!.Value, (ulong)stored.SyncedModseq!.Value, known, CancellationToken.None);
+                await folder.OpenAsync(FolderAccess.ReadOnly, (uint)knownValidity!.Value, (ulong)stored.SyncedModseq!.Value, known, io);
                 usedQresync = folder.UidValidity == knownValidity;
             }
             else
             {
-                await folder.OpenAsync(FolderAccess.ReadOnly, CancellationToken.None);
+                await folder.OpenAsync(FolderAccess.ReadOnly, io);
             }
         }
         finally
@@ -111,20 +113,20 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                 var changed = await folder.FetchAsync(
                     new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),
                     new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = (ulong)since },
-                    CancellationToken.None);
+                    io);
                 foreach (var summary in changed)
                 {
                     changedFlags[summary.UniqueId.Id] = ToChange(summary);
                 }
 
-                serverUids = await folder.SearchAsync(SearchQuery.All, CancellationToken.None);
+                serverUids = await folder.SearchAsync(SearchQuery.All, io);
             }
             else
             {
                 var all = await folder.FetchAsync(
                     new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),
                     new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | (condstore ? MessageSummaryItems.ModSeq : MessageSummaryItems.None)),
-                    CancellationToken.None);
+                    io);
                 foreach (var summary in all)
                 {
                     changedFlags[summary.UniqueId.Id] = ToChange(summary);
@@ -154,7 +156,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         // New messages: every UID above what we hold (UID n:* always includes the highest UID, so filter).
         var newUids = folder.Count == 0
             ? []
-            : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)maxLocal + 1), UniqueId.MaxValue)), CancellationToken.None))
+            : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)maxLocal + 1), UniqueId.MaxValue)), io))
                 .Where(u => u.Id > maxLocal && !local.ContainsKey(u.Id))
                 .OrderBy(u => u.Id)
                 .ToList();
@@ -164,8 +166,8 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = batch.Any(u => result.Suspects.ContainsKey(u.Id))
-                ? await FetchCarefullyAsync(folder, batch, stored.Id, uidvalidity, result)
-                : await FetchBatchAsync(folder, batch, stored.Id, uidvalidity);
+                ? await FetchCarefullyAsync(folder, batch, stored.Id, uidvalidity, result, io)
+                : await FetchBatchAsync(folder, batch, stored.Id, uidvalidity, io);
             await messages.UpsertBatchAsync(accountId, rows, cancellationToken);
             await onNewMessages(rows);
             added += rows.Count;
@@ -181,18 +183,18 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             folder.Count,
             clock.GetUtcNow().ToUnixTimeMilliseconds(),
             cancellationToken);
-        await folder.CloseAsync(false, CancellationToken.None);
+        await folder.CloseAsync(false, io);
         logger.LogDebug("Folder {FolderId} ({Strategy}): index read in {Loaded} ms, opened at {Open} ms, {Vanished} vanished and {Updated} flag changes stored at {Compared} ms, {New} new stored at {Done} ms",
             stored.Id, usedQresync ? "QRESYNC" : condstore ? "CONDSTORE" : "plain", loaded, opened, removed, updated, compared, added, watch.ElapsedMilliseconds);
 
     }
 
-    private static async Task<List<IndexedMessage>> FetchBatchAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity)
+    private static async Task<List<IndexedMessage>> FetchBatchAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, CancellationToken io)
     {
         IList<IMessageSummary> summaries;
         try
         {
-            summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), CancellationToken.None);
+            summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), io);
         }
         catch (ImapProtocolException ex) when (IsParseFailure(ex))
         {
@@ -214,7 +216,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
     /// however long). One that still breaks it is quarantined: indexed from its flags, size and date only, so it is
     /// neither lost from the index nor fetched again forever; the message itself stays on the server, whole.
     /// </summary>
-    private async Task<List<IndexedMessage>> FetchCarefullyAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, FolderSyncResult result)
+    private async Task<List<IndexedMessage>> FetchCarefullyAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, FolderSyncResult result, CancellationToken io)
     {
         var rows = new List<IndexedMessage>();
         foreach (var uid in batch)
@@ -229,7 +231,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                     1 => new FetchRequest(MessageSummaryMapper.QuarantineItems, MessageSummaryMapper.CarefulHeaders),
                     _ => new FetchRequest(MessageSummaryMapper.QuarantineItems),
                 };
-                summary = (await folder.FetchAsync([uid], request, CancellationToken.None)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
+                summary = (await folder.FetchAsync([uid], request, io)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
             }
             catch (ImapProtocolException ex) when (level < 2 && IsParseFailure(ex))
             {

@@ -105,6 +105,7 @@ internal sealed class MailDownloadService(
                     var result = new FolderSyncResult();
                     var reportCandidates = new List<IndexedMessage>();
                     await SyncWithReconnectAsync(
+                        account,
                         () => client,
                         async () => client = await ReconnectAsync(client, account, cancellationToken),
                         account.Id,
@@ -137,6 +138,13 @@ internal sealed class MailDownloadService(
                     errors[folder.Path] = ex.Message;
                     logger.LogWarning("Folder {FolderId} of account {AccountId} was refused by the server", folder.Id, account.Id);
                 }
+                catch (TooSlowException ex)
+                {
+                    // No progress for too long: this folder waits for the next run; the others still sync, on a new connection.
+                    errors[folder.Path] = ex.Message;
+                    logger.LogWarning("Folder {FolderId} of account {AccountId}: no progress in {Window} s, given up for this run", folder.Id, account.Id, ProgressWindow(account).TotalSeconds);
+                    client = await ReconnectAsync(client, account, cancellationToken);
+                }
             }
 
             await client.DisconnectAsync(true, CancellationToken.None);
@@ -151,7 +159,13 @@ internal sealed class MailDownloadService(
         }
     }
 
+    /// <summary>How long a folder may go without finishing a batch: three times the account's timeout.</summary>
+    private static TimeSpan ProgressWindow(Account account) => TimeSpan.FromSeconds(account.Settings.TimeoutSeconds * 3);
+
+    private sealed class TooSlowException(string message) : Exception(message);
+
     private async Task SyncWithReconnectAsync(
+        Account account,
         Func<ImapClient> current,
         Func<Task> reconnect,
         long accountId,
@@ -162,12 +176,25 @@ internal sealed class MailDownloadService(
         CancellationToken cancellationToken)
     {
         var escalations = 0;
+        var window = ProgressWindow(account);
         for (var attempt = 1; ; attempt++)
         {
+            // The watchdog: restarted at every completed batch; a server that sends too slowly to finish one in the
+            // window is given up for this run (MailKit's timeout only catches a server that goes quiet).
+            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            watchdog.CancelAfter(window);
             try
             {
-                await synchronizer.SyncAsync(current(), accountId, folder, result, onBatch, onNewMessages, cancellationToken);
+                await synchronizer.SyncAsync(current(), accountId, folder, result, async (done, total) =>
+                {
+                    watchdog.CancelAfter(window);
+                    await onBatch(done, total);
+                }, onNewMessages, watchdog.Token, cancellationToken);
                 return;
+            }
+            catch (OperationCanceledException) when (watchdog.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TooSlowException(Strings.Format("Sync_tooSlow", tenant.UiCulture, folder.Path, (int)window.TotalSeconds));
             }
             catch (SuspectMessagesException ex) when (++escalations <= MaxEscalations && !cancellationToken.IsCancellationRequested)
             {
@@ -260,5 +287,7 @@ internal sealed class MailDownloadService(
         && folder.SyncedUidvalidity is { } validity && validity == status.Uidvalidity
         && folder.SyncedUidnext == status.Uidnext && status.Uidnext is not null
         && folder.SyncedMessages == status.Messages && status.Messages is not null
-        && (status.Highestmodseq is null || folder.SyncedModseq == status.Highestmodseq);
+        // Note: without HIGHESTMODSEQ (no CONDSTORE) a flag change leaves the other three as they were; such a folder
+        // is never skipped, or another client's \Seen or \Flagged would never reach the index.
+        && status.Highestmodseq is not null && folder.SyncedModseq == status.Highestmodseq;
 }

@@ -124,6 +124,7 @@ S = [
 ("Conn_noToken","The system gave no OAuth2 token for {0}.","Systemet ga ingen OAuth2-token for {0}."),
 ("Conn_plaintextRefused","Plain text to {0} is not allowed: choose encryption, or tick \"I accept that the password is sent in plain text\" under Advanced.","Klartekst til {0} er ikke tillatt: velg kryptering, eller huk av for «Jeg godtar at passordet sendes i klartekst» under Avansert."),
 ("Sync_alreadyRunning","A download of \"{0}\" is already running. Wait for it to finish.","En nedlasting av «{0}» pågår allerede. Vent til den er ferdig."),
+("Sync_tooSlow","The server sent \"{0}\" too slowly: nothing was finished in {1} seconds. What was downloaded is kept; the next download continues.","Serveren sendte «{0}» for sakte: ingenting ble ferdig på {1} sekunder. Det som ble lastet ned, beholdes; neste nedlasting fortsetter."),
 ("Sync_connectionLost","The connection was lost while downloading \"{0}\" and could not be restored: {1}. What was downloaded is kept; the next download continues.","Forbindelsen ble brutt under nedlasting av «{0}» og kunne ikke gjenopprettes: {1}. Det som er lastet ned beholdes; neste nedlasting fortsetter."),
 ("Error_messageNotFound","Message {0} is not in \"{1}\" (any more). Download the folder to refresh it.","Melding {0} finnes ikke (lenger) i «{1}». Last ned mappen for å oppdatere den."),
 ("Result_downloaded","\"{0}\" is now equal to the server: {1} new, {2} changed, {3} removed.","«{0}» er nå lik serveren: {1} nye, {2} endret, {3} fjernet."),

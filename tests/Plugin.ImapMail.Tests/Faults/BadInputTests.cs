@@ -141,6 +141,9 @@ public sealed class BadInputTests
         [
             "Back\\slash", "Star*name", "Percent%name", "x'; DROP TABLE imapmail_folder;--", "\"Quoted\" name",
             "Ærøå «sitat» 日本語", "Amp & more &- &AMY-", "Emoji 📨 mail", "Deep/Nested/Ærlig \"q\"",
+
+            // Two names that read the same: Å composed (NFC) and A + combining ring (NFD). Two folders, never merged.
+            "\u00C5rsrapport", "A\u030Arsrapport",
         ];
         foreach (var name in names)
         {

@@ -1,3 +1,4 @@
+using MailKit;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Sync;
 using Plugin.ImapMail.Tests.Infrastructure;
@@ -148,6 +149,92 @@ public sealed class DownloadFaultTests
         Assert.True(faults >= 1, "the lie was never told");
         Assert.Equal((0, 0), (lost, duplicated));
         Assert.Equal(165, (await scenario.IndexAsync("INBOX")).Count);
+    }
+
+    [Fact]
+    public async Task ATricklingServer_IsGivenUpForThisRun_WithoutStallingTheOtherFolders()
+    {
+        // 16 bytes every 100 ms: never quiet long enough for the 5 s timeout, far too slow to finish a batch in 15 s.
+        var server = await DovecotServer.SharedAsync();
+        var trickling = true;
+        await using var proxy = new FaultProxy(server.Host, server.ImapPort, n => n == 1 && Volatile.Read(ref trickling)
+            ? new ProxyFault("^\\S+ UID FETCH .*ENVELOPE", 0, ProxyAct.Trickle, Delay: TimeSpan.FromMilliseconds(100))
+            : null);
+        await using var scenario = await MailboxAsync(proxy, server, timeoutSeconds: 5);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var summary = await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+        watch.Stop();
+
+        Assert.Contains("too slowly", Assert.Single(summary.FolderErrors).Value, StringComparison.Ordinal);
+        await scenario.AssertIndexEqualsServerAsync("Work");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"the run took {watch.Elapsed}");
+        var faults = proxy.Injected;
+        Volatile.Write(ref trickling, false);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+        var (lost, duplicated) = await scenario.TallyAsync("trickling server, then a clean run", faults, "INBOX", "Work");
+        Assert.Equal((0, 0), (lost, duplicated));
+    }
+
+    [Fact]
+    public async Task DuplicateAndOutOfOrderFetchResponses_AreIndexedOnce()
+    {
+        // The server answers the flag comparison with every line twice, and swaps neighbours in the new-message FETCH.
+        var server = await DovecotServer.StartOnceAsync(new DovecotOptions("dovecot-plain", Capabilities: "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 ESEARCH SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SPECIAL-USE"));
+        var lying = false;
+        await using var proxy = new FaultProxy(server.Host, server.ImapPort, _ => Volatile.Read(ref lying)
+            ? new ProxyFault("^\\S+ UID FETCH \\S+ \\(UID FLAGS\\)", 0, ProxyAct.Rewrite,
+                Pattern: @"(\* \d+ FETCH \(UID \d+ FLAGS \([^)]*\)\)\r\n)(\* \d+ FETCH \(UID \d+ FLAGS \([^)]*\)\)\r\n)", Reply: "$2$1$1", Repeat: true)
+            : null);
+        await using var scenario = await MailboxAsync(proxy, server);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+        using (var client = await Mailbox.ConnectAsync(scenario.User))
+        {
+            var inbox = await client.GetFolderAsync("INBOX");
+            await inbox.OpenAsync(FolderAccess.ReadWrite);
+            await inbox.AddFlagsAsync((await inbox.SearchAsync(MailKit.Search.SearchQuery.All)).Take(20).ToList(), MessageFlags.Flagged, silent: true);
+            await client.DisconnectAsync(true);
+        }
+
+        Volatile.Write(ref lying, true);
+        await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+
+        var faults = proxy.Injected;
+        var (lost, duplicated) = await scenario.TallyAsync("duplicate and out-of-order FETCH responses", faults, "INBOX", "Work");
+        Assert.True(faults >= 1, $"{faults} rewrites; the client said: {string.Join(" | ", proxy.ClientLines.Where(l => l.Contains("FETCH", StringComparison.Ordinal)))}");
+        Assert.Equal((0, 0), (lost, duplicated));
+        await scenario.AssertIndexEqualsServerAsync("INBOX");
+    }
+
+    [Fact]
+    public async Task AMessageWhoseEveryDescriptionBreaksTheParser_IsQuarantined_AndTheRestSync()
+    {
+        // Whatever the client asks about UID 7 that carries text (ENVELOPE, header fields), the answer is garbage.
+        var server = await DovecotServer.SharedAsync();
+        var breaking = true;
+        await using var proxy = new FaultProxy(server.Host, server.ImapPort, _ => Volatile.Read(ref breaking)
+            ? new ProxyFault(null, 0, ProxyAct.Rewrite, Pattern: @"\* (\d+) FETCH \(UID 7 (?=[^\r\n]*(ENVELOPE|BODY\[HEADER))", Reply: "* $1 FETCH (UID 7 ENVELOPE \"not a list\" ", Repeat: true)
+            : null);
+        await using var scenario = await MailboxAsync(proxy, server);
+
+        var summary = await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
+
+        var faults = proxy.Injected;
+        var (lost, duplicated) = await scenario.TallyAsync("a message no description of which parses", faults, "INBOX", "Work");
+        Assert.Empty(summary.FolderErrors);
+        Assert.Equal((0, 0), (lost, duplicated));
+        var quarantined = Assert.Single(await scenario.Mailbox.GetMessagesAsync(scenario.AccountId, "INBOX", 500), m => m.Uid == 7);
+        Assert.Null(quarantined.Subject);
+        Assert.Contains("could not be read", quarantined.Preview, StringComparison.Ordinal);
+        Assert.Contains(scenario.Harness.Log.Lines, l => l.Message.Contains("as quarantined", StringComparison.Ordinal));
+
+        // Once the server tells the truth again, a ReIndex gives the message its real description.
+        Volatile.Write(ref breaking, false);
+        var inbox = (await scenario.Mailbox.GetFoldersAsync(scenario.AccountId)).Single(f => f.Path == "INBOX");
+        var reindex = await scenario.Harness.Get<IEnumerable<Contracts.Folders.IFolderCommand>>().Single(c => c.Id == "folder.reindex")
+            .ExecuteAsync(new Contracts.Folders.FolderCommandContext(inbox));
+        Assert.True(reindex.Succeeded, reindex.Message);
+        Assert.NotNull(Assert.Single(await scenario.Mailbox.GetMessagesAsync(scenario.AccountId, "INBOX", 500), m => m.Uid == 7).Subject);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// <param name="Reply">For <see cref="ProxyAct.Answer"/>: the tagged reply text after the tag (e.g. "NO [SERVERBUG] broken").</param>
 /// <param name="Delay">For <see cref="ProxyAct.Stall"/>: how long the server's data is held back.</param>
 /// <param name="Pattern">For <see cref="ProxyAct.Rewrite"/>: a regular expression over the server's next data.</param>
-internal sealed record ProxyFault(string? AfterCommand, long AfterServerBytes, ProxyAct Act, string? Reply = null, TimeSpan Delay = default, string? Pattern = null);
+/// <param name="Repeat">For <see cref="ProxyAct.Rewrite"/>: rewrite every matching piece of data, not just the first.</param>
+internal sealed record ProxyFault(string? AfterCommand, long AfterServerBytes, ProxyAct Act, string? Reply = null, TimeSpan Delay = default, string? Pattern = null, bool Repeat = false);
 
 public enum ProxyAct
 {
@@ -31,6 +32,9 @@ public enum ProxyAct
 
     /// <summary>Rewrites the first server data matching <see cref="ProxyFault.Pattern"/> with <see cref="ProxyFault.Reply"/> (a server that lies).</summary>
     Rewrite,
+
+    /// <summary>Passes the server's data on a few bytes at a time with pauses (a server that trickles, never quite silent).</summary>
+    Trickle,
 }
 
 /// <summary>
@@ -183,7 +187,7 @@ internal sealed class FaultProxy : IAsyncDisposable
                             if (matches)
                             {
                                 armed = true;
-                                if (fault!.AfterServerBytes == 0 && fault.Act != ProxyAct.Rewrite)
+                                if (fault!.AfterServerBytes == 0 && fault.Act is not (ProxyAct.Rewrite or ProxyAct.Trickle))
                                 {
                                     await FireAsync(null);
                                 }
@@ -211,6 +215,7 @@ internal sealed class FaultProxy : IAsyncDisposable
             var fromServer = Task.Run(async () =>
             {
                 var buffer = new byte[16 * 1024];
+                var pendingLine = new StringBuilder();
                 try
                 {
                     while (!done.IsCancellationRequested)
@@ -226,17 +231,52 @@ internal sealed class FaultProxy : IAsyncDisposable
                         {
                             if (armed && !fired && fault is { Act: ProxyAct.Rewrite, Pattern: { } pattern })
                             {
-                                var text = Encoding.Latin1.GetString(buffer, 0, n);
-                                if (Regex.IsMatch(text, pattern))
+                                // Line-aligned: whole lines are matched (a partial last line waits for the next read).
+                                pendingLine.Append(Encoding.Latin1.GetString(buffer, 0, n));
+                                var text = pendingLine.ToString();
+                                var end = text.LastIndexOf('\n');
+                                if (end < 0)
+                                {
+                                    continue;
+                                }
+
+                                pendingLine.Clear().Append(text, end + 1, text.Length - end - 1);
+                                var lines = text[..(end + 1)];
+                                if (Regex.IsMatch(lines, pattern))
+                                {
+                                    fired = !fault.Repeat;
+                                    Interlocked.Increment(ref injected);
+                                    lines = Regex.Replace(lines, pattern, fault.Reply ?? "", RegexOptions.None, TimeSpan.FromSeconds(1));
+                                }
+
+                                await toClient.WriteAsync(Encoding.Latin1.GetBytes(lines), done.Token);
+                                if (fired && pendingLine.Length > 0)
+                                {
+                                    await toClient.WriteAsync(Encoding.Latin1.GetBytes(pendingLine.ToString()), done.Token);
+                                    pendingLine.Clear();
+                                }
+
+                                continue;
+                            }
+
+                            if (armed && fault is { Act: ProxyAct.Trickle } && serverBytesSinceArmed >= fault.AfterServerBytes)
+                            {
+                                if (!fired)
                                 {
                                     fired = true;
                                     Interlocked.Increment(ref injected);
-                                    await toClient.WriteAsync(Encoding.Latin1.GetBytes(Regex.Replace(text, pattern, fault.Reply ?? "", RegexOptions.None, TimeSpan.FromSeconds(1))), done.Token);
-                                    continue;
                                 }
+
+                                for (var offset = 0; offset < n; offset += 16)
+                                {
+                                    await toClient.WriteAsync(buffer.AsMemory(offset, Math.Min(16, n - offset)), done.Token);
+                                    await Task.Delay(fault.Delay, done.Token);
+                                }
+
+                                continue;
                             }
 
-                            if (armed && !fired && fault is not null && fault.Act is not (ProxyAct.Answer or ProxyAct.Rewrite) && serverBytesSinceArmed + n > fault.AfterServerBytes)
+                            if (armed && !fired && fault is not null && fault.Act is not (ProxyAct.Answer or ProxyAct.Rewrite or ProxyAct.Trickle) && serverBytesSinceArmed + n > fault.AfterServerBytes)
                             {
                                 // Pass on exactly up to the fault's byte, then play it.
                                 var keep = (int)(fault.AfterServerBytes - serverBytesSinceArmed);
