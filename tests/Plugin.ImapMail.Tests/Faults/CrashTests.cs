@@ -84,7 +84,7 @@ public sealed class CrashTests
     {
         var host = await AccountAsync(await DovecotServer.SharedAsync(), 1500);
         var kills = 0;
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 16; i++)
         {
             kills += await DevHostProcess.RunAndKillAsync(["download", "1", "--all", .. host.Common], RandomDelay(200, 1100)) ? 1 : 0;
         }
@@ -93,7 +93,7 @@ public sealed class CrashTests
         Assert.True(final.ExitCode == 0, final.Stdout + final.Stderr);
 
         var (lost, duplicated) = await CompareAsync(host, "download killed at random points", kills, "INBOX");
-        Assert.True(kills >= 4, $"only {kills} runs were still going when killed");
+        Assert.True(kills >= 8, $"only {kills} runs were still going when killed");
         Assert.Equal((0, 0), (lost, duplicated));
     }
 
@@ -104,7 +104,7 @@ public sealed class CrashTests
         var first = await DevHostProcess.RunAsync(["download", "1", .. host.Common]);
         Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
         var kills = 0;
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 8; i++)
         {
             kills += await DevHostProcess.RunAndKillAsync(["folder", "1", "INBOX", "reindex", .. host.Common], RandomDelay(250, 1500)) ? 1 : 0;
         }
@@ -119,7 +119,7 @@ public sealed class CrashTests
         }
 
         Assert.True((await DevHostProcess.RunAsync(["download", "1", .. host.Common])).ExitCode == 0);
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 6; i++)
         {
             kills += await DevHostProcess.RunAndKillAsync(["folder", "1", "INBOX", "purge", "--yes", .. host.Common], RandomDelay(150, 900)) ? 1 : 0;
         }
@@ -139,7 +139,7 @@ public sealed class CrashTests
         var recipient = postfix.Dovecot.AddUser("crash-rcpt");
         await File.WriteAllTextAsync(Path.Combine(host.Folder, "body.txt"), "Order confirmation.\n");
         string[] relay = ["--system-smtp", $"{postfix.Host}:{postfix.RelayPort}"];
-        const int sends = 10;
+        const int sends = 14;
         var kills = 0;
         for (var i = 0; i < sends; i++)
         {

@@ -24,20 +24,24 @@ public sealed class DownloadFaultTests
     }
 
     [Theory]
-    [InlineData(1L)]
-    [InlineData(517L)]
-    [InlineData(4_096L)]
-    [InlineData(33_333L)]
-    [InlineData(150_000L)]
-    public async Task ConnectionCutInsideAFetch_IsReconnected_AndTheRunFinishesWithNothingLostOrDoubled(long afterBytes)
+    [InlineData("UID FETCH", 1L)]
+    [InlineData("UID FETCH", 517L)]
+    [InlineData("UID FETCH", 4_096L)]
+    [InlineData("UID FETCH", 33_333L)]
+    [InlineData("UID FETCH", 150_000L)]
+    [InlineData("^\\S+ (UNSELECT|CLOSE)", 0L)]
+    [InlineData("EXAMINE \"?Work", 0L)]
+    public async Task ConnectionCutInsideAFetchOrAfterABatch_IsReconnected_AndTheRunFinishesWithNothingLostOrDoubled(string command, long afterBytes)
     {
+        // Inside the batch's FETCH (inside literals at some offsets), or after it: when the folder is closed, or when
+        // the next folder is opened.
         var server = await DovecotServer.SharedAsync();
-        await using var proxy = new FaultProxy(server.Host, server.ImapPort, n => n == 1 ? new ProxyFault("UID FETCH", afterBytes, ProxyAct.Cut) : null);
+        await using var proxy = new FaultProxy(server.Host, server.ImapPort, n => n == 1 ? new ProxyFault(command, afterBytes, ProxyAct.Cut) : null);
         await using var scenario = await MailboxAsync(proxy, server);
 
         var summary = await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
 
-        var (lost, duplicated) = await scenario.TallyAsync($"cut inside FETCH after {afterBytes} bytes", proxy.Injected, "INBOX", "Work");
+        var (lost, duplicated) = await scenario.TallyAsync($"cut at {command} after {afterBytes} bytes", proxy.Injected, "INBOX", "Work");
         Assert.Equal(1, proxy.Injected);
         Assert.Equal((0, 0), (lost, duplicated));
         Assert.Empty(summary.FolderErrors);
@@ -81,13 +85,15 @@ public sealed class DownloadFaultTests
         Assert.Empty(summary.FolderErrors);
     }
 
-    [Fact]
-    public async Task AFolderTheServerRefuses_IsReported_AndTheOthersStillSync()
+    [Theory]
+    [InlineData("NO [SERVERBUG] Internal error occurred")]
+    [InlineData("BAD Internal error occurred: unknown command")]
+    public async Task AFolderTheServerRefuses_IsReported_AndTheOthersStillSync(string reply)
     {
         var server = await DovecotServer.SharedAsync();
         var refusing = true;
         await using var proxy = new FaultProxy(server.Host, server.ImapPort,
-            _ => Volatile.Read(ref refusing) ? new ProxyFault("^\\S+ (EXAMINE|SELECT) \"?Work\"?", 0, ProxyAct.Answer, "NO [SERVERBUG] Internal error occurred") : null);
+            _ => Volatile.Read(ref refusing) ? new ProxyFault("^\\S+ (EXAMINE|SELECT) \"?Work\"?", 0, ProxyAct.Answer, reply) : null);
         await using var scenario = await MailboxAsync(proxy, server);
 
         var summary = await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
@@ -99,7 +105,7 @@ public sealed class DownloadFaultTests
 
         Volatile.Write(ref refusing, false);
         await scenario.DownloadAsync(new DownloadOptions(AllFolders: true));
-        var (lost, duplicated) = await scenario.TallyAsync("a folder refused with NO, then a clean run", faults, "INBOX", "Work");
+        var (lost, duplicated) = await scenario.TallyAsync("a folder refused (" + reply[..3].Trim() + "), then a clean run", faults, "INBOX", "Work");
         Assert.Equal((0, 0), (lost, duplicated));
     }
 

@@ -89,6 +89,41 @@ public sealed class TransportSecurityTests
     }
 
     [Fact]
+    public async Task ANewAccountWithBlankSecurity_GetsImplicitTls_WhereTheServerOffersIt()
+    {
+        // The shipped order tries implicit TLS first, for IMAP and SMTP alike.
+        var shipped = new Plugin.ImapMail.Connection.ConnectionDefaults();
+        Assert.Equal(Plugin.ImapMail.Accounts.TransportSecurity.Ssl, shipped.Imap[0].Security);
+        Assert.Equal(Plugin.ImapMail.Accounts.TransportSecurity.Ssl, shipped.Smtp[0].Security);
+
+        // A server with both: the account is saved with implicit TLS, not STARTTLS.
+        var server = await DovecotServer.SharedAsync();
+        var user = server.AddUser("auto-tls");
+        var defaults = new Plugin.ImapMail.Connection.ConnectionDefaults
+        {
+            Imap = [(server.ImapsPort, Plugin.ImapMail.Accounts.TransportSecurity.Ssl), (server.ImapPort, Plugin.ImapMail.Accounts.TransportSecurity.StartTls)],
+        };
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"),
+            configure: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, defaults));
+        var settings = harness.Get<IImapAccountSettings>();
+        var id = (await settings.SaveAsync(null, new Dictionary<string, string?>
+        {
+            ["general.name"] = "Auto",
+            ["general.email"] = "auto@example.test",
+            ["servers.imapHost"] = server.Host,
+            ["servers.imapUser"] = user.Name,
+            ["servers.imapPassword"] = user.Password,
+            ["advanced.pinnedCertificate"] = server.Certificate.Sha256,
+        }, English)).AccountId;
+
+        var result = await settings.TestConnectionAsync(id, new Dictionary<string, string?>(), English);
+
+        Assert.True(result.Succeeded, result.Imap.Message);
+        Assert.Equal("ssl", result.FilledIn["advanced.imapSecurity"]);
+        Assert.Equal(server.ImapsPort.ToString(CultureInfo.InvariantCulture), result.FilledIn["advanced.imapPort"]);
+    }
+
+    [Fact]
     public async Task ACertificateForAnotherHost_IsRefused_UnlessThatExactFingerprintIsPinned()
     {
         await using var peer = new ScriptedImapPeer(new ImapPeerScript
