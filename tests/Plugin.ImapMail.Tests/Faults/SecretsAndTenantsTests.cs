@@ -95,6 +95,59 @@ public sealed class SecretsAndTenantsTests
     }
 
     [Fact]
+    public async Task ThroughTheReferenceHost_AnotherTenantGetsNothing_AndItsDebugOutputHasNoPassword()
+    {
+        var postfix = await PostfixServer.SharedAsync();
+        var server = postfix.Dovecot;
+        var user = server.AddUser("host-tenant");
+        await Mailbox.AppendCorpusAsync(user, "INBOX", 5);
+        var folder = TestEnvironment.NewFolder("host-tenant");
+        await File.WriteAllTextAsync(Path.Combine(folder, "pw"), user.Password);
+        await File.WriteAllTextAsync(Path.Combine(folder, "body.txt"), "x");
+        string[] db = ["--db", Path.Combine(folder, "imapmail.db"), "--system-smtp", $"{postfix.Host}:{postfix.RelayPort}", "--debug"];
+        var outputs = new List<string>();
+        async Task<DevHostProcess.Result> RunAsync(params string[] args)
+        {
+            var result = await DevHostProcess.RunAsync([.. args, .. db]);
+            outputs.Add(result.Stdout + result.Stderr);
+            return result;
+        }
+
+        Assert.Equal(0, (await RunAsync("account", "add", "--name", "T1", "--email", PostfixServer.Address(user), "--imap-host", server.Host,
+            "--imap-port", server.ImapPort.ToString(CultureInfo.InvariantCulture), "--security", "none", "--user", user.Name,
+            "--password-file", Path.Combine(folder, "pw"), "--default", "--protocol-log", "true")).ExitCode);
+        Assert.Equal(0, (await RunAsync("account", "test", "1")).ExitCode);
+        Assert.Equal(0, (await RunAsync("download", "1")).ExitCode);
+        var sent = await RunAsync("send", "--default", "--to", PostfixServer.Address(user), "--subject", "t1", "--body-file", Path.Combine(folder, "body.txt"), "--json");
+        var messageId = sent.Json.GetProperty("messageId").GetString()!;
+        var uid = (await RunAsync("messages", "1", "INBOX", "--json")).Json[0].GetProperty("uid").GetInt64().ToString(CultureInfo.InvariantCulture);
+
+        string[][] refused =
+        [
+            ["account", "show", "1"], ["account", "test", "1"], ["download", "1"], ["folders", "1"], ["messages", "1", "INBOX"],
+            ["show", "1", "INBOX", uid], ["message", "1", "INBOX", uid, "delete"], ["folder", "1", "INBOX", "reindex"],
+            ["status", messageId], ["outbox", "retry", "1"], ["read-receipt", "1", "INBOX", uid],
+        ];
+        var leaks = 0;
+        foreach (var command in refused)
+        {
+            var result = await RunAsync([.. command, "--tenant", "2", "--json"]);
+            var kind = result.ExitCode == 0 ? "ok" : result.Json.GetProperty("error").GetProperty("kind").GetString();
+            leaks += kind is "notFound" || (command[0] == "status" && kind == "host") ? 0 : 1;
+            Assert.True(kind is "notFound" || (command[0] == "status" && kind == "host"), $"{string.Join(' ', command)} as tenant 2: {result.Stdout}{result.Stderr}");
+        }
+
+        var lists = new[] { (await RunAsync("outbox", "--tenant", "2", "--json")).Json.GetArrayLength(), (await RunAsync("links", "--tenant", "2", "--json")).Json.GetArrayLength(),
+            (await RunAsync("account", "list", "--tenant", "2", "--json")).Json.GetArrayLength() };
+        leaks += lists.Sum();
+        var secrets = outputs.Count(o => Forms(user.Name, user.Password).Any(f => o.Contains(f, StringComparison.Ordinal)));
+        SuiteTally.Record("another tenant through the reference host", badInputs: refused.Length + lists.Length, leaked: leaks + secrets);
+        Assert.Equal([0, 0, 0], lists);
+        Assert.Equal(0, secrets);
+        Assert.Contains(outputs, o => o.Contains("LOGIN", StringComparison.Ordinal) || o.Contains("AUTHENTICATE", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TwoTenantsWithIdenticalAccounts_NeverSeeEachOthersFoldersMessagesLinksOrOutbox()
     {
         var database = await TestDatabase.CreateAsync("sqlite");
