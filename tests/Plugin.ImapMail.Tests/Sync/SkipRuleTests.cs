@@ -22,7 +22,9 @@ public sealed class SkipRuleTests
     public void Unchanged_IsSkipped() => Assert.True(MailDownloadService.IsUnchanged(Synced, Status()));
 
     [Fact]
-    public void WithoutModseq_TheOtherThreeDecide() => Assert.True(MailDownloadService.IsUnchanged(Synced, Status(modseq: null)));
+    public void WithoutModseq_TheFolderIsNeverSkipped() =>
+        // A server without CONDSTORE gives no sign of a flag change: the other three alone cannot say "unchanged".
+        Assert.False(MailDownloadService.IsUnchanged(Synced, Status(modseq: null)));
 
     [Theory]
     [InlineData(8L, 100L, 90L, 500L)]
