@@ -42,15 +42,11 @@ public enum ProxyAct
 /// that cuts, stalls, answers in the server's place or says BYE at a chosen command and byte, per connection.
 /// It counts the faults it injected, for the suite's tally.
 /// </summary>
-internal sealed class FaultProxy : IAsyncDisposable
+internal sealed class FaultProxy : LoopbackServer
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly string upstreamHost;
     private readonly int upstreamPort;
     private readonly Func<int, ProxyFault?> script;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
-    private int connections;
     private int injected;
 
     /// <param name="script">The fault for the n-th connection (1-based), or null to pass it through untouched.</param>
@@ -59,279 +55,238 @@ internal sealed class FaultProxy : IAsyncDisposable
         this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
         this.script = script;
-        listener.Start();
-        loop = Task.Run(AcceptLoopAsync);
+        Start();
     }
-
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     /// <summary>How many faults were played.</summary>
     public int Injected => Volatile.Read(ref injected);
 
-    public int Connections => Volatile.Read(ref connections);
-
     /// <summary>Every line the client sent, for checks (LOGIN lines included: the tests look for leaks here).</summary>
     public ConcurrentQueue<string> ClientLines { get; } = new();
 
-    private async Task AcceptLoopAsync()
+    protected override async Task ServeAsync(TcpClient client, int connection)
     {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var fault = script(Interlocked.Increment(ref connections));
-            _ = Task.Run(() => PipeAsync(client, fault));
-        }
-    }
-
-    private async Task PipeAsync(TcpClient client, ProxyFault? fault)
-    {
+        var fault = script(connection);
         using var upstream = new TcpClient { NoDelay = true };
-        using (client)
-        {
-            client.NoDelay = true;
-            try
-            {
-                await upstream.ConnectAsync(upstreamHost, upstreamPort);
-            }
-            catch (SocketException)
-            {
-                return;
-            }
-
-            var toClient = client.GetStream();
-            var toServer = upstream.GetStream();
-            using var done = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-            var armed = fault is { AfterCommand: null };
-            long serverBytesSinceArmed = 0;
-            var fired = false;
-            var gate = new SemaphoreSlim(1, 1);
-
-            async Task FireAsync(string? tag)
-            {
-                fired = true;
-                Interlocked.Increment(ref injected);
-                switch (fault!.Act)
-                {
-                    case ProxyAct.Bye:
-                        await toClient.WriteAsync(Encoding.ASCII.GetBytes("* BYE Server shutting down (injected)\r\n"));
-                        await done.CancelAsync();
-                        break;
-                    case ProxyAct.Answer:
-                        await toClient.WriteAsync(Encoding.ASCII.GetBytes($"{tag} {fault.Reply}\r\n"));
-                        break;
-                    case ProxyAct.Stall:
-                        await Task.Delay(fault.Delay);
-                        break;
-                    default:
-                        await done.CancelAsync();
-                        break;
-                }
-            }
-
-            var fromClient = Task.Run(async () =>
-            {
-                var line = new StringBuilder();
-                var buffer = new byte[16 * 1024];
-                try
-                {
-                    while (!done.IsCancellationRequested)
-                    {
-                        var n = await toClient.ReadAsync(buffer, done.Token);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        // Split into lines to see commands; forward everything else (literals) as it comes.
-                        var start = 0;
-                        for (var i = 0; i < n; i++)
-                        {
-                            if (buffer[i] != (byte)'\n')
-                            {
-                                continue;
-                            }
-
-                            line.Append(Encoding.Latin1.GetString(buffer, start, i + 1 - start));
-                            var text = line.ToString().TrimEnd('\r', '\n');
-                            line.Clear();
-                            ClientLines.Enqueue(text);
-                            var matches = fault is { AfterCommand: { } pattern } && !fired && !armed && Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase);
-                            if (matches && fault!.Act == ProxyAct.Answer)
-                            {
-                                await gate.WaitAsync(done.Token);
-                                try
-                                {
-                                    await toServer.WriteAsync(buffer.AsMemory(start, 0), done.Token);
-                                    await FireAsync(text.Split(' ', 2)[0]);
-                                }
-                                finally
-                                {
-                                    gate.Release();
-                                }
-
-                                start = i + 1;
-                                continue;
-                            }
-
-                            await toServer.WriteAsync(buffer.AsMemory(start, i + 1 - start), done.Token);
-                            start = i + 1;
-                            if (matches)
-                            {
-                                armed = true;
-                                if (fault!.AfterServerBytes == 0 && fault.Act is not (ProxyAct.Rewrite or ProxyAct.Trickle))
-                                {
-                                    await FireAsync(null);
-                                }
-                            }
-                        }
-
-                        if (start < n)
-                        {
-                            // The rest of a line (or literal data) still to come: forwarded now, matched when the line ends.
-                            line.Append(Encoding.Latin1.GetString(buffer, start, n - start));
-                            await toServer.WriteAsync(buffer.AsMemory(start, n - start), done.Token);
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
-                {
-                    // One side went away.
-                }
-                finally
-                {
-                    await done.CancelAsync();
-                }
-            });
-
-            var fromServer = Task.Run(async () =>
-            {
-                var buffer = new byte[16 * 1024];
-                var pendingLine = new StringBuilder();
-                try
-                {
-                    while (!done.IsCancellationRequested)
-                    {
-                        var n = await toServer.ReadAsync(buffer, done.Token);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        await gate.WaitAsync(done.Token);
-                        try
-                        {
-                            if (armed && !fired && fault is { Act: ProxyAct.Rewrite, Pattern: { } pattern })
-                            {
-                                // Line-aligned: whole lines are matched (a partial last line waits for the next read).
-                                pendingLine.Append(Encoding.Latin1.GetString(buffer, 0, n));
-                                var text = pendingLine.ToString();
-                                var end = text.LastIndexOf('\n');
-                                if (end < 0)
-                                {
-                                    continue;
-                                }
-
-                                pendingLine.Clear().Append(text, end + 1, text.Length - end - 1);
-                                var lines = text[..(end + 1)];
-                                if (Regex.IsMatch(lines, pattern))
-                                {
-                                    fired = !fault.Repeat;
-                                    Interlocked.Increment(ref injected);
-                                    lines = Regex.Replace(lines, pattern, fault.Reply ?? "", RegexOptions.None, TimeSpan.FromSeconds(1));
-                                }
-
-                                await toClient.WriteAsync(Encoding.Latin1.GetBytes(lines), done.Token);
-                                if (fired && pendingLine.Length > 0)
-                                {
-                                    await toClient.WriteAsync(Encoding.Latin1.GetBytes(pendingLine.ToString()), done.Token);
-                                    pendingLine.Clear();
-                                }
-
-                                continue;
-                            }
-
-                            if (armed && fault is { Act: ProxyAct.Trickle } && serverBytesSinceArmed >= fault.AfterServerBytes)
-                            {
-                                if (!fired)
-                                {
-                                    fired = true;
-                                    Interlocked.Increment(ref injected);
-                                }
-
-                                for (var offset = 0; offset < n; offset += 16)
-                                {
-                                    await toClient.WriteAsync(buffer.AsMemory(offset, Math.Min(16, n - offset)), done.Token);
-                                    await Task.Delay(fault.Delay, done.Token);
-                                }
-
-                                continue;
-                            }
-
-                            if (armed && !fired && fault is not null && fault.Act is not (ProxyAct.Answer or ProxyAct.Rewrite or ProxyAct.Trickle) && serverBytesSinceArmed + n > fault.AfterServerBytes)
-                            {
-                                // Pass on exactly up to the fault's byte, then play it.
-                                var keep = (int)(fault.AfterServerBytes - serverBytesSinceArmed);
-                                await toClient.WriteAsync(buffer.AsMemory(0, keep), done.Token);
-                                await FireAsync(null);
-                                if (done.IsCancellationRequested)
-                                {
-                                    break;
-                                }
-
-                                await toClient.WriteAsync(buffer.AsMemory(keep, n - keep), done.Token);
-                                continue;
-                            }
-
-                            if (armed)
-                            {
-                                serverBytesSinceArmed += n;
-                            }
-
-                            await toClient.WriteAsync(buffer.AsMemory(0, n), done.Token);
-                        }
-                        finally
-                        {
-                            gate.Release();
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
-                {
-                    // One side went away.
-                }
-                finally
-                {
-                    await done.CancelAsync();
-                }
-            });
-
-            await Task.WhenAll(fromClient, fromServer);
-            gate.Dispose();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        listener.Stop();
+        client.NoDelay = true;
         try
         {
-            await loop;
+            await upstream.ConnectAsync(upstreamHost, upstreamPort);
         }
-        catch (OperationCanceledException)
+        catch (SocketException)
         {
-            // Stopped.
+            return;
         }
 
-        stop.Dispose();
+        var toClient = client.GetStream();
+        var toServer = upstream.GetStream();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        var armed = fault is { AfterCommand: null };
+        long serverBytesSinceArmed = 0;
+        var fired = false;
+        var gate = new SemaphoreSlim(1, 1);
+
+        async Task FireAsync(string? tag)
+        {
+            fired = true;
+            Interlocked.Increment(ref injected);
+            switch (fault!.Act)
+            {
+                case ProxyAct.Bye:
+                    await toClient.WriteAsync(Encoding.ASCII.GetBytes("* BYE Server shutting down (injected)\r\n"));
+                    await done.CancelAsync();
+                    break;
+                case ProxyAct.Answer:
+                    await toClient.WriteAsync(Encoding.ASCII.GetBytes($"{tag} {fault.Reply}\r\n"));
+                    break;
+                case ProxyAct.Stall:
+                    await Task.Delay(fault.Delay);
+                    break;
+                default:
+                    await done.CancelAsync();
+                    break;
+            }
+        }
+
+        var fromClient = Task.Run(async () =>
+        {
+            var line = new StringBuilder();
+            var buffer = new byte[16 * 1024];
+            try
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    var n = await toClient.ReadAsync(buffer, done.Token);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    // Split into lines to see commands; forward everything else (literals) as it comes.
+                    var start = 0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        if (buffer[i] != (byte)'\n')
+                        {
+                            continue;
+                        }
+
+                        line.Append(Encoding.Latin1.GetString(buffer, start, i + 1 - start));
+                        var text = line.ToString().TrimEnd('\r', '\n');
+                        line.Clear();
+                        ClientLines.Enqueue(text);
+                        var matches = fault is { AfterCommand: { } pattern } && !fired && !armed && Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase);
+                        if (matches && fault!.Act == ProxyAct.Answer)
+                        {
+                            await gate.WaitAsync(done.Token);
+                            try
+                            {
+                                await toServer.WriteAsync(buffer.AsMemory(start, 0), done.Token);
+                                await FireAsync(text.Split(' ', 2)[0]);
+                            }
+                            finally
+                            {
+                                gate.Release();
+                            }
+
+                            start = i + 1;
+                            continue;
+                        }
+
+                        await toServer.WriteAsync(buffer.AsMemory(start, i + 1 - start), done.Token);
+                        start = i + 1;
+                        if (matches)
+                        {
+                            armed = true;
+                            if (fault!.AfterServerBytes == 0 && fault.Act is not (ProxyAct.Rewrite or ProxyAct.Trickle))
+                            {
+                                await FireAsync(null);
+                            }
+                        }
+                    }
+
+                    if (start < n)
+                    {
+                        // The rest of a line (or literal data) still to come: forwarded now, matched when the line ends.
+                        line.Append(Encoding.Latin1.GetString(buffer, start, n - start));
+                        await toServer.WriteAsync(buffer.AsMemory(start, n - start), done.Token);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // One side went away.
+            }
+            finally
+            {
+                await done.CancelAsync();
+            }
+        });
+
+        var fromServer = Task.Run(async () =>
+        {
+            var buffer = new byte[16 * 1024];
+            var pendingLine = new StringBuilder();
+            try
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    var n = await toServer.ReadAsync(buffer, done.Token);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    await gate.WaitAsync(done.Token);
+                    try
+                    {
+                        if (armed && !fired && fault is { Act: ProxyAct.Rewrite, Pattern: { } pattern })
+                        {
+                            // Line-aligned: whole lines are matched (a partial last line waits for the next read).
+                            pendingLine.Append(Encoding.Latin1.GetString(buffer, 0, n));
+                            var text = pendingLine.ToString();
+                            var end = text.LastIndexOf('\n');
+                            if (end < 0)
+                            {
+                                continue;
+                            }
+
+                            pendingLine.Clear().Append(text, end + 1, text.Length - end - 1);
+                            var lines = text[..(end + 1)];
+                            if (Regex.IsMatch(lines, pattern))
+                            {
+                                fired = !fault.Repeat;
+                                Interlocked.Increment(ref injected);
+                                lines = Regex.Replace(lines, pattern, fault.Reply ?? "", RegexOptions.None, TimeSpan.FromSeconds(1));
+                            }
+
+                            await toClient.WriteAsync(Encoding.Latin1.GetBytes(lines), done.Token);
+                            if (fired && pendingLine.Length > 0)
+                            {
+                                await toClient.WriteAsync(Encoding.Latin1.GetBytes(pendingLine.ToString()), done.Token);
+                                pendingLine.Clear();
+                            }
+
+                            continue;
+                        }
+
+                        if (armed && fault is { Act: ProxyAct.Trickle } && serverBytesSinceArmed >= fault.AfterServerBytes)
+                        {
+                            if (!fired)
+                            {
+                                fired = true;
+                                Interlocked.Increment(ref injected);
+                            }
+
+                            for (var offset = 0; offset < n; offset += 16)
+                            {
+                                await toClient.WriteAsync(buffer.AsMemory(offset, Math.Min(16, n - offset)), done.Token);
+                                await Task.Delay(fault.Delay, done.Token);
+                            }
+
+                            continue;
+                        }
+
+                        if (armed && !fired && fault is not null && fault.Act is not (ProxyAct.Answer or ProxyAct.Rewrite or ProxyAct.Trickle) && serverBytesSinceArmed + n > fault.AfterServerBytes)
+                        {
+                            // Pass on exactly up to the fault's byte, then play it.
+                            var keep = (int)(fault.AfterServerBytes - serverBytesSinceArmed);
+                            await toClient.WriteAsync(buffer.AsMemory(0, keep), done.Token);
+                            await FireAsync(null);
+                            if (done.IsCancellationRequested)
+                            {
+                                break;
+                            }
+
+                            await toClient.WriteAsync(buffer.AsMemory(keep, n - keep), done.Token);
+                            continue;
+                        }
+
+                        if (armed)
+                        {
+                            serverBytesSinceArmed += n;
+                        }
+
+                        await toClient.WriteAsync(buffer.AsMemory(0, n), done.Token);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // One side went away.
+            }
+            finally
+            {
+                await done.CancelAsync();
+            }
+        });
+
+        await Task.WhenAll(fromClient, fromServer);
+        gate.Dispose();
     }
+
 }

@@ -38,24 +38,18 @@ internal sealed record ImapPeerScript
 /// injected after the STARTTLS answer, a certificate for another host) and records every line, before and after TLS.
 /// Past the handshake it answers LOGIN/AUTHENTICATE with OK, LIST with nothing and anything else with OK.
 /// </summary>
-internal sealed class ScriptedImapPeer : IAsyncDisposable
+internal sealed class ScriptedImapPeer : LoopbackServer
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly ImapPeerScript script;
     private readonly X509Certificate2 certificate;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
 
     public ScriptedImapPeer(ImapPeerScript script)
     {
         this.script = script;
         certificate = CreateCertificate(script.CertificateHost);
         Fingerprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
-        listener.Start();
-        loop = Task.Run(AcceptLoopAsync);
+        Start();
     }
-
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     /// <summary>The SHA-256 fingerprint of the peer's certificate, as an administrator would pin it.</summary>
     public string Fingerprint { get; }
@@ -68,81 +62,60 @@ internal sealed class ScriptedImapPeer : IAsyncDisposable
 
     public IEnumerable<string> AllLines => PlainLines.Concat(TlsLines);
 
-    private async Task AcceptLoopAsync()
+    protected override async Task ServeAsync(TcpClient client, int connection)
     {
-        while (!stop.IsCancellationRequested)
+        try
         {
-            TcpClient client;
-            try
+            Stream stream = client.GetStream();
+            var tls = false;
+            if (script.ImplicitTls)
             {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                stream = await StartTlsAsync(stream);
+                tls = true;
             }
 
-            _ = Task.Run(() => ServeAsync(client));
+            await WriteAsync(stream, script.Greeting + "\r\n");
+            var reader = new LineReader(stream);
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                (tls ? TlsLines : PlainLines).Enqueue(line);
+                var parts = line.Split(' ', 3);
+                var tag = parts[0];
+                var command = parts.Length > 1 ? parts[1].ToUpperInvariant() : "";
+                switch (command)
+                {
+                    case "CAPABILITY":
+                        await WriteAsync(stream, $"* CAPABILITY {(tls ? script.TlsCapabilities : script.PlainCapabilities)}\r\n{tag} OK done\r\n");
+                        break;
+                    case "STARTTLS" when !tls:
+                        await WriteAsync(stream, $"{tag} {script.StartTlsReply}\r\n{script.InjectAfterStartTls}");
+                        if (!script.StartTlsReply.StartsWith("OK", StringComparison.Ordinal))
+                        {
+                            break;
+                        }
+
+                        stream = await StartTlsAsync(stream);
+                        reader = new LineReader(stream);
+                        tls = true;
+                        break;
+                    case "AUTHENTICATE":
+                        await WriteAsync(stream, "+ \r\n");
+                        var response = await reader.ReadLineAsync();
+                        (tls ? TlsLines : PlainLines).Enqueue("(sasl) " + response);
+                        await WriteAsync(stream, $"{tag} OK authenticated\r\n");
+                        break;
+                    case "LOGOUT":
+                        await WriteAsync(stream, $"* BYE bye\r\n{tag} OK bye\r\n");
+                        return;
+                    default:
+                        await WriteAsync(stream, $"{tag} OK done\r\n");
+                        break;
+                }
+            }
         }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using (client)
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
         {
-            try
-            {
-                Stream stream = client.GetStream();
-                var tls = false;
-                if (script.ImplicitTls)
-                {
-                    stream = await StartTlsAsync(stream);
-                    tls = true;
-                }
-
-                await WriteAsync(stream, script.Greeting + "\r\n");
-                var reader = new LineReader(stream);
-                while (await reader.ReadLineAsync() is { } line)
-                {
-                    (tls ? TlsLines : PlainLines).Enqueue(line);
-                    var parts = line.Split(' ', 3);
-                    var tag = parts[0];
-                    var command = parts.Length > 1 ? parts[1].ToUpperInvariant() : "";
-                    switch (command)
-                    {
-                        case "CAPABILITY":
-                            await WriteAsync(stream, $"* CAPABILITY {(tls ? script.TlsCapabilities : script.PlainCapabilities)}\r\n{tag} OK done\r\n");
-                            break;
-                        case "STARTTLS" when !tls:
-                            await WriteAsync(stream, $"{tag} {script.StartTlsReply}\r\n{script.InjectAfterStartTls}");
-                            if (!script.StartTlsReply.StartsWith("OK", StringComparison.Ordinal))
-                            {
-                                break;
-                            }
-
-                            stream = await StartTlsAsync(stream);
-                            reader = new LineReader(stream);
-                            tls = true;
-                            break;
-                        case "AUTHENTICATE":
-                            await WriteAsync(stream, "+ \r\n");
-                            var response = await reader.ReadLineAsync();
-                            (tls ? TlsLines : PlainLines).Enqueue("(sasl) " + response);
-                            await WriteAsync(stream, $"{tag} OK authenticated\r\n");
-                            break;
-                        case "LOGOUT":
-                            await WriteAsync(stream, $"* BYE bye\r\n{tag} OK bye\r\n");
-                            return;
-                        default:
-                            await WriteAsync(stream, $"{tag} OK done\r\n");
-                            break;
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
-            {
-                // The client went away or refused our certificate: the script is over.
-            }
+            // The client went away or refused our certificate: the script is over.
         }
     }
 
@@ -170,20 +143,9 @@ internal sealed class ScriptedImapPeer : IAsyncDisposable
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Stop();
-        try
-        {
-            await loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-
-        stop.Dispose();
+        await base.DisposeAsync();
         certificate.Dispose();
     }
 

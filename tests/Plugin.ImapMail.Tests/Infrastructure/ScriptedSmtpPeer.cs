@@ -28,22 +28,15 @@ public enum SmtpPeerAct
 /// A loopback SMTP server that plays a script no real server would (drop after the final dot, drop mid-body) and
 /// records every command and every message body it read. No login, no TLS: accounts reach it as a loopback relay.
 /// </summary>
-internal sealed class ScriptedSmtpPeer : IAsyncDisposable
+internal sealed class ScriptedSmtpPeer : LoopbackServer
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly Func<int, SmtpPeerAct> script;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
-    private int connections;
 
     public ScriptedSmtpPeer(Func<int, SmtpPeerAct> script)
     {
         this.script = script;
-        listener.Start();
-        loop = Task.Run(AcceptLoopAsync);
+        Start();
     }
-
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     public ConcurrentQueue<string> Commands { get; } = new();
 
@@ -53,81 +46,60 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
     /// <summary>How many DATA transfers started.</summary>
     public int DataStarted => Commands.Count(c => c.Equals("DATA", StringComparison.OrdinalIgnoreCase));
 
-    private async Task AcceptLoopAsync()
+    protected override async Task ServeAsync(TcpClient client, int connection)
     {
-        while (!stop.IsCancellationRequested)
+        var act = script(connection);
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        await using var writer = new StreamWriter(stream, Encoding.Latin1) { NewLine = "\r\n", AutoFlush = true };
+        try
         {
-            TcpClient client;
-            try
+            await writer.WriteLineAsync("220 peer.example.test ESMTP scripted");
+            while (await reader.ReadLineAsync() is { } line)
             {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var act = script(Interlocked.Increment(ref connections));
-            _ = Task.Run(() => ServeAsync(client, act));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client, SmtpPeerAct act)
-    {
-        using (client)
-        {
-            var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            await using var writer = new StreamWriter(stream, Encoding.Latin1) { NewLine = "\r\n", AutoFlush = true };
-            try
-            {
-                await writer.WriteLineAsync("220 peer.example.test ESMTP scripted");
-                while (await reader.ReadLineAsync() is { } line)
+                Commands.Enqueue(line);
+                var verb = line.Split(' ', 2)[0].ToUpperInvariant();
+                switch (verb)
                 {
-                    Commands.Enqueue(line);
-                    var verb = line.Split(' ', 2)[0].ToUpperInvariant();
-                    switch (verb)
-                    {
-                        case "EHLO":
-                            await writer.WriteLineAsync("250-peer.example.test");
-                            await writer.WriteLineAsync("250 8BITMIME");
-                            break;
-                        case "DATA":
-                            await writer.WriteLineAsync("354 go ahead");
-                            if (!await ReadBodyAsync(reader, act))
-                            {
-                                return;
-                            }
-
-                            switch (act)
-                            {
-                                case SmtpPeerAct.DropAfterFinalDot:
-                                    return;
-                                case SmtpPeerAct.TemporaryFailure:
-                                    await writer.WriteLineAsync("451 4.3.0 Try again later");
-                                    break;
-                                case SmtpPeerAct.PermanentFailure:
-                                    await writer.WriteLineAsync("554 5.7.1 Message refused by content policy");
-                                    break;
-                                default:
-                                    await writer.WriteLineAsync("250 2.0.0 queued");
-                                    break;
-                            }
-
-                            break;
-                        case "QUIT":
-                            await writer.WriteLineAsync("221 bye");
+                    case "EHLO":
+                        await writer.WriteLineAsync("250-peer.example.test");
+                        await writer.WriteLineAsync("250 8BITMIME");
+                        break;
+                    case "DATA":
+                        await writer.WriteLineAsync("354 go ahead");
+                        if (!await ReadBodyAsync(reader, act))
+                        {
                             return;
-                        default:
-                            await writer.WriteLineAsync("250 ok");
-                            break;
-                    }
+                        }
+
+                        switch (act)
+                        {
+                            case SmtpPeerAct.DropAfterFinalDot:
+                                return;
+                            case SmtpPeerAct.TemporaryFailure:
+                                await writer.WriteLineAsync("451 4.3.0 Try again later");
+                                break;
+                            case SmtpPeerAct.PermanentFailure:
+                                await writer.WriteLineAsync("554 5.7.1 Message refused by content policy");
+                                break;
+                            default:
+                                await writer.WriteLineAsync("250 2.0.0 queued");
+                                break;
+                        }
+
+                        break;
+                    case "QUIT":
+                        await writer.WriteLineAsync("221 bye");
+                        return;
+                    default:
+                        await writer.WriteLineAsync("250 ok");
+                        break;
                 }
             }
-            catch (IOException)
-            {
-                // The client went away; the script is over.
-            }
+        }
+        catch (IOException)
+        {
+            // The client went away; the script is over.
         }
     }
 
@@ -154,19 +126,4 @@ internal sealed class ScriptedSmtpPeer : IAsyncDisposable
         return false;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        listener.Stop();
-        try
-        {
-            await loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
-
-        stop.Dispose();
-    }
 }
