@@ -5,7 +5,7 @@
 # DIR holds (or gets) users (passwd-file lines), mail/, and with SSL=required a self-signed cert.pem/key.pem.
 # Extra namespace mailbox blocks may be given on standard input. SSL: no (default) or required (STARTTLS only).
 set -euo pipefail
-dir="$1" port="$2" ssl="${3:-no}"
+dir="$(mkdir -p "$1" && cd "$1" && pwd)" port="$2" ssl="${3:-no}"
 mkdir -p "$dir/mail" && chmod 755 "$dir"
 touch "$dir/users"
 mailboxes=""
