@@ -5,7 +5,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 demo="$root/.demo/dovecot"
 port=10143
-if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then exit 0; fi
+if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+  # Already running: fine if it is this checkout's demo Dovecot; anything else on the port is said plainly.
+  if [ -f "$demo/run/master.pid" ] && kill -0 "$(cat "$demo/run/master.pid")" 2>/dev/null; then exit 0; fi
+  echo "Port $port is taken by another process (a demo Dovecot of another checkout?). Stop it, e.g.: pkill -f '/.demo/dovecot/dovecot.conf'" >&2
+  exit 1
+fi
 mkdir -p "$demo/mail" && chmod 755 "$root/.demo" "$demo"
 [ -f "$demo/password" ] || { head -c 12 /dev/urandom | base64 | tr -d '/+=' > "$demo/password"; chmod 600 "$demo/password"; }
 echo "demo:{PLAIN}$(cat "$demo/password")" > "$demo/users"
