@@ -24,49 +24,35 @@ internal static class MessageSummaryMapper
         HeaderId.Subject, HeaderId.Date,
     ]);
 
-    /// <summary>A message fetched without ENVELOPE and BODYSTRUCTURE: from its header fields, or (quarantined) from flags, size and date only.</summary>
+    /// <summary>
+    /// A message fetched without ENVELOPE and BODYSTRUCTURE: its header fields make the envelope (or, quarantined,
+    /// there is none and the row holds flags, size and date only).
+    /// </summary>
     public static IndexedMessage MapFromHeaders(IMessageSummary summary, long folderId, long uidvalidity, bool quarantined)
     {
-        var headers = summary.Headers;
-        MailboxAddress? from = null;
-        if (headers?[HeaderId.From] is { } fromText && InternetAddressList.TryParse(fromText, out var fromList))
+        if (quarantined || summary.Headers is not { } headers)
         {
-            from = fromList.Mailboxes.FirstOrDefault();
+            return Build(summary, folderId, uidvalidity, null, [], hasAttachments: false,
+                preview: "(The server's description of this message could not be read; open it to see it.)");
         }
 
-        static InternetAddressList? List(HeaderList? headers, HeaderId id) =>
-            headers?[id] is { } text && InternetAddressList.TryParse(text, out var list) ? list : null;
-
-        var subject = quarantined ? null : Clean(headers?[HeaderId.Subject], MaxText);
-        var size = (long)(summary.Size ?? 0);
-        var internalDate = summary.InternalDate?.ToUnixTimeMilliseconds();
-        var fromAddress = Clean(from?.Address?.ToLowerInvariant(), 320);
-        var messageId = headers?[HeaderId.MessageId] is { } mid ? Clean(MimeKit.Utils.MimeUtils.EnumerateReferences(mid).FirstOrDefault(), 998) : null;
-        var references = headers?[HeaderId.References] is { } refs ? MimeKit.Utils.MimeUtils.EnumerateReferences(refs).ToList() : [];
-        return new IndexedMessage
+        var envelope = new Envelope
         {
-            FolderId = folderId,
-            Uidvalidity = uidvalidity,
-            Uid = summary.UniqueId.Id,
-            Modseq = summary.ModSeq is { } modseq ? (long)modseq : null,
-            Flags = StoredFlags(summary.Flags ?? MessageFlags.None),
-            Keywords = StoredKeywords(summary.Keywords),
-            MessageId = messageId,
-            InReplyTo = headers?[HeaderId.InReplyTo] is { } irt ? Clean(MimeKit.Utils.MimeUtils.EnumerateReferences(irt).FirstOrDefault(), 998) : null,
-            Refs = references.Count > 0 ? Clean(string.Join(' ', references), MaxText) : null,
-            Subject = subject,
-            FromAddr = fromAddress,
-            FromName = Clean(from?.Name, 320),
-            ToAddrs = Addresses(List(headers, HeaderId.To)),
-            CcAddrs = Addresses(List(headers, HeaderId.Cc)),
-            ReplyTo = Addresses(List(headers, HeaderId.ReplyTo)),
-            SentAt = headers?[HeaderId.Date] is { } date && MimeKit.Utils.DateUtils.TryParse(date, out var sent) ? sent.ToUnixTimeMilliseconds() : null,
-            InternalDate = internalDate,
-            Size = size,
-            HasAttachments = false,
-            Preview = quarantined ? "(The server's description of this message could not be read; open it to see it.)" : null,
-            Fingerprint = Fingerprint(internalDate, size, subject, fromAddress),
+            Subject = headers[HeaderId.Subject],
+            Date = headers[HeaderId.Date] is { } date && MimeKit.Utils.DateUtils.TryParse(date, out var sent) ? sent : null,
+            MessageId = headers[HeaderId.MessageId] is { } mid ? MimeKit.Utils.MimeUtils.EnumerateReferences(mid).FirstOrDefault() : null,
+            InReplyTo = headers[HeaderId.InReplyTo] is { } irt ? MimeKit.Utils.MimeUtils.EnumerateReferences(irt).FirstOrDefault() : null,
         };
+        foreach (var (id, list) in new[] { (HeaderId.From, envelope.From), (HeaderId.To, envelope.To), (HeaderId.Cc, envelope.Cc), (HeaderId.ReplyTo, envelope.ReplyTo) })
+        {
+            if (headers[id] is { } text && InternetAddressList.TryParse(text, out var parsed))
+            {
+                list.AddRange(parsed);
+            }
+        }
+
+        var references = headers[HeaderId.References] is { } refs ? MimeKit.Utils.MimeUtils.EnumerateReferences(refs).ToList() : [];
+        return Build(summary, folderId, uidvalidity, envelope, references, hasAttachments: false, preview: null);
     }
 
     private const int PreviewLength = 200;
@@ -78,9 +64,12 @@ internal static class MessageSummaryMapper
     public static string StoredKeywords(IEnumerable<string>? keywords) =>
         keywords is null ? "" : Clean(string.Join(' ', keywords.Order(StringComparer.Ordinal)), MaxText) ?? "";
 
-    public static IndexedMessage Map(IMessageSummary summary, long folderId, long uidvalidity)
+    public static IndexedMessage Map(IMessageSummary summary, long folderId, long uidvalidity) =>
+        Build(summary, folderId, uidvalidity, summary.Envelope, summary.References ?? [],
+            hasAttachments: summary.Body is not null && summary.Attachments.Any(), preview: summary.PreviewText?.Trim());
+
+    private static IndexedMessage Build(IMessageSummary summary, long folderId, long uidvalidity, Envelope? envelope, ICollection<string> references, bool hasAttachments, string? preview)
     {
-        var envelope = summary.Envelope;
         var from = envelope?.From.Mailboxes.FirstOrDefault();
         var subject = Clean(envelope?.Subject, MaxText);
         var size = (long)(summary.Size ?? 0);
@@ -96,7 +85,7 @@ internal static class MessageSummaryMapper
             Keywords = StoredKeywords(summary.Keywords),
             MessageId = Clean(envelope?.MessageId, 998),
             InReplyTo = Clean(envelope?.InReplyTo, 998),
-            Refs = summary.References is { Count: > 0 } refs ? Clean(string.Join(' ', refs), MaxText) : null,
+            Refs = references.Count > 0 ? Clean(string.Join(' ', references), MaxText) : null,
             Subject = subject,
             FromAddr = fromAddress,
             FromName = Clean(from?.Name, 320),
@@ -106,8 +95,8 @@ internal static class MessageSummaryMapper
             SentAt = envelope?.Date?.ToUnixTimeMilliseconds(),
             InternalDate = internalDate,
             Size = size,
-            HasAttachments = summary.Body is not null && summary.Attachments.Any(),
-            Preview = Clean(summary.PreviewText?.Trim(), PreviewLength),
+            HasAttachments = hasAttachments,
+            Preview = Clean(preview, PreviewLength),
             Fingerprint = Fingerprint(internalDate, size, subject, fromAddress),
             ReportCandidate = Sending.ReportReader.MayBeReport(summary.Body?.ContentType, fromAddress, subject),
         };
