@@ -131,18 +131,24 @@ internal sealed class OutboxService(
 
         if (state == OutboxStates.Sent)
         {
-            await FileCopyAsync(outboxId, CancellationToken.None);
+            await FileCopyAsync(outboxId, account, CancellationToken.None);
         }
 
         return Receipt(await store.GetAsync(outboxId, CancellationToken.None) ?? row);
     }
 
-    /// <summary>Files the Sent copy of an accepted row once; false when another process has it or nothing is left to do.</summary>
-    internal async Task<bool> FileCopyAsync(long outboxId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Files the Sent copy of an accepted row once; false when another process has it or nothing is left to do.
+    /// <paramref name="account"/> is the row's account when the caller has it already; else it is looked up.
+    /// </summary>
+    internal async Task<bool> FileCopyAsync(long outboxId, Account? account, CancellationToken cancellationToken)
     {
         var owner = Guid.NewGuid().ToString("N");
-        var peek = await store.GetAsync(outboxId, cancellationToken);
-        var account = peek is null ? null : await accounts.GetAsync(peek.AccountId, cancellationToken);
+        if (account is null && await store.GetAsync(outboxId, cancellationToken) is { } peek)
+        {
+            account = await accounts.GetAsync(peek.AccountId, cancellationToken);
+        }
+
         if (account is null)
         {
             return false;
@@ -199,7 +205,7 @@ internal sealed class OutboxService(
         if (OutboxStates.Accepted.Contains(row.Status))
         {
             // Sent already; a retry only files a missing Sent copy.
-            await FileCopyAsync(outboxId, cancellationToken);
+            await FileCopyAsync(outboxId, null, cancellationToken);
             return Receipt(await store.GetAsync(outboxId, cancellationToken) ?? row);
         }
 
@@ -223,7 +229,7 @@ internal sealed class OutboxService(
         }
 
         await events.ChangedAsync(row, OutgoingStatus.Sent, null, CancellationToken.None);
-        await FileCopyAsync(outboxId, cancellationToken);
+        await FileCopyAsync(outboxId, null, cancellationToken);
         return Receipt(await store.GetAsync(outboxId, cancellationToken) ?? row);
     }
 
@@ -246,7 +252,7 @@ internal sealed class OutboxService(
         foreach (var id in await store.CopiesDueAsync(cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            done += await FileCopyAsync(id, cancellationToken) ? 1 : 0;
+            done += await FileCopyAsync(id, null, cancellationToken) ? 1 : 0;
         }
 
         return done;

@@ -34,27 +34,23 @@ internal sealed class ReportProcessor(OutboxStore store, OutgoingEvents events, 
             return 0;
         }
 
-        var mailFolder = await client.GetFolderAsync(folder.Path, cancellationToken);
+        // One FETCH for all of them; each is parsed as it arrives and only what the report says is kept.
+        var mailFolder = (ImapFolder)await client.GetFolderAsync(folder.Path, cancellationToken);
         await mailFolder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-        var matched = 0;
-        foreach (var candidate in wanted)
+        var read = new List<(long Uid, string? MessageId, ParsedReport Report)>();
+        await mailFolder.GetStreamsAsync(wanted.Select(m => new UniqueId((uint)m.Uid)).ToList(), async (_, _, uid, stream, token) =>
         {
-            MimeMessage message;
-            try
+            var message = await MimeMessage.LoadAsync(stream, token);
+            if (ReportReader.Read(message) is { Results.Count: > 0 } report)
             {
-                message = await mailFolder.GetMessageAsync(new UniqueId((uint)candidate.Uid), cancellationToken);
+                read.Add((uid.Id, message.MessageId, report));
             }
-            catch (MessageNotFoundException)
-            {
-                continue;
-            }
+        }, cancellationToken);
 
-            var report = ReportReader.Read(message);
-            if (report is null || report.Results.Count == 0)
-            {
-                continue;
-            }
-
+        var matched = 0;
+        var uidvalidity = (long)mailFolder.UidValidity;
+        foreach (var (uid, messageId, report) in read)
+        {
             var original = await FindOriginalAsync(report, cancellationToken);
             if (original is null)
             {
@@ -62,7 +58,7 @@ internal sealed class ReportProcessor(OutboxStore store, OutgoingEvents events, 
             }
 
             matched++;
-            var source = message.MessageId is { Length: > 0 } id ? "mid:" + MessageComposer.Bare(id) : $"uid:{folder.Id}:{candidate.Uidvalidity}:{candidate.Uid}";
+            var source = messageId is { Length: > 0 } id ? "mid:" + MessageComposer.Bare(id) : $"uid:{folder.Id}:{uidvalidity}:{uid}";
             var added = false;
             foreach (var result in report.Results)
             {
