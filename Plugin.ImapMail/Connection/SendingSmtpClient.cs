@@ -21,7 +21,7 @@ internal sealed class SendingSmtpClient : SmtpClient
     }
 
     /// <summary>The DSN request of the next message.</summary>
-    public (string? EnvelopeId, bool OnSuccess, bool OnFailure) Dsn { get; set; }
+    public (string? EnvelopeId, bool OnSuccess, bool OnFailure) Dsn { get; private set; }
 
     /// <summary>Recipients the server refused in the last transaction, with its reply.</summary>
     public List<(string Address, int Code, string Reply)> Refused { get; } = [];

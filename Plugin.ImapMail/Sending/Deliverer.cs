@@ -128,9 +128,10 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
             };
             return new DeliveryOutcome(status, ex.Message, []);
         }
-        catch (Exception ex) when (ex is not ImapMailException)
+        catch (Exception ex)
         {
-            // Note: the host's transport failed in a way it did not describe; it may have sent the message already.
+            // Note: the host's transport failed in a way it did not describe (or was cancelled mid-way); it may have
+            // sent the message already.
             logger.LogError(ex, "The system mail transport failed while sending outbox message {OutboxId}", row.Id);
             return new DeliveryOutcome(OutgoingStatus.DeliveryUnknown, Strings.Format("Send_systemUnknown", culture, ex.Message), []);
         }

@@ -80,18 +80,6 @@ internal static class OutboxStates
         Read => OutgoingStatus.Read,
         _ => throw new InvalidOperationException($"Unknown outbox state '{state}'."),
     };
-
-    public static string FromStatus(OutgoingStatus status) => status switch
-    {
-        OutgoingStatus.Queued => Queued,
-        OutgoingStatus.Retrying => Retrying,
-        OutgoingStatus.DeliveryUnknown => DeliveryUnknown,
-        OutgoingStatus.Sent => Sent,
-        OutgoingStatus.Failed => Failed,
-        OutgoingStatus.Delivered => Delivered,
-        OutgoingStatus.Read => Read,
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
 }
 
 /// <summary>The stored states of the Sent copy. <c>appending</c> means an APPEND was started: search before trying again.</summary>

@@ -83,7 +83,7 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
                 logger.LogInformation("Filed outbox message {OutboxId} in the Sent folder as UID {Uid}", row.Id, uid?.Id);
                 return new SentCopyOutcome(SentCopyStates.Filed, uid?.Id, null);
             }
-            catch (Exception ex) when (ex is FolderNotFoundException)
+            catch (FolderNotFoundException)
             {
                 return new SentCopyOutcome(SentCopyStates.NoFolder, null, Strings.Format("Send_noSentFolder", culture, account.Settings.Name));
             }

@@ -20,9 +20,6 @@ internal sealed class FolderSyncResult
     /// Kept across the reconnects of one run, since a parse failure costs the connection.
     /// </summary>
     public Dictionary<long, int> Suspects { get; } = [];
-
-    /// <summary>Messages indexed from their headers only, or quarantined, in this run.</summary>
-    public int Quarantined { get; set; }
 }
 
 /// <summary>A FETCH of new messages broke MailKit's parser (the connection is gone with it); these UIDs go down a level.</summary>

@@ -247,7 +247,6 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             {
                 logger.LogWarning("Folder {FolderId} UID {Uid}: the server's description of this message could not be read; indexed {How}",
                     folderId, uid.Id, level >= 2 ? "as quarantined" : "from its headers");
-                result.Quarantined++;
             }
 
             rows.Add(level switch

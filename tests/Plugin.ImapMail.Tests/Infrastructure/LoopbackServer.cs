@@ -13,8 +13,6 @@ internal abstract class LoopbackServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    public int Connections => Volatile.Read(ref connections);
-
     /// <summary>Cancelled when the server is disposed.</summary>
     protected CancellationToken Stopping => stop.Token;
 

@@ -40,9 +40,6 @@ internal sealed class PostfixServer
         return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
     }
 
-    /// <summary>Retries deferred mail now.</summary>
-    public Task FlushAsync() => TestEnvironment.RunAsync(Postfix(), ["-c", Path.Combine(folder, "etc"), "flush"]);
-
     private const string Install = "Install it with: apt-get install -y postfix (the test fixture starts a private instance; .ci/run installs it).";
 
     private static string Postfix() => TestEnvironment.Which("postfix", Install);

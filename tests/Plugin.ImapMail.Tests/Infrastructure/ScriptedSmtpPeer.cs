@@ -43,9 +43,6 @@ internal sealed class ScriptedSmtpPeer : LoopbackServer
     /// <summary>Bodies read up to and including the final dot (whatever the peer answered then).</summary>
     public ConcurrentQueue<string> CompleteBodies { get; } = new();
 
-    /// <summary>How many DATA transfers started.</summary>
-    public int DataStarted => Commands.Count(c => c.Equals("DATA", StringComparison.OrdinalIgnoreCase));
-
     protected override async Task ServeAsync(TcpClient client, int connection)
     {
         var act = script(connection);
