@@ -35,12 +35,19 @@ tally="$results/tally.jsonl"
 if [ -s "$tally" ]; then
   python3 - "$tally" <<'PY'
 import json, sys
-t = {k: 0 for k in ("badInputs", "faults", "lost", "duplicated", "leaked")}
+kinds = [("CorpusParsed", "corpus messages parsed"), ("CorpusOpened", "corpus messages opened"),
+         ("HostileMessages", "hostile messages"), ("HostileNamesAndFields", "hostile names and fields"),
+         ("Faults", "faults injected"), ("CrashKills", "crash kills"), ("HostileServers", "hostile-server cases"),
+         ("SecretChecks", "secret checks"), ("TenantChecks", "tenant checks")]
+tried = {k: 0 for k, _ in kinds}
+found = {k: 0 for k in ("lost", "duplicated", "leaked")}
 for line in open(sys.argv[1]):
     row = json.loads(line)
-    for k in t:
-        t[k] += row.get(k, 0)
-print(f"{t['badInputs']} bad inputs tried, {t['faults']} faults injected, {t['lost']} messages lost, {t['duplicated']} duplicated, {t['leaked']} secrets leaked")
+    tried[row["tried"]] = tried.get(row["tried"], 0) + row["count"]
+    for k in found:
+        found[k] += row.get(k, 0)
+print(", ".join(f"{tried[k]} {label}" for k, label in kinds)
+      + f": {found['lost']} messages lost, {found['duplicated']} duplicated, {found['leaked']} secrets leaked")
 PY
 fi
 echo "$passed passed, $failed failed, $skipped skipped"

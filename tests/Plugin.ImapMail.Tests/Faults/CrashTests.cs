@@ -67,7 +67,7 @@ public sealed class CrashTests
             duplicated += d;
         }
 
-        SuiteTally.Record(@case, faults: kills, lost: lost, duplicated: duplicated);
+        SuiteTally.Record(@case, Tried.CrashKills, kills, lost: lost, duplicated: duplicated);
         return (lost, duplicated);
     }
 
@@ -168,7 +168,7 @@ public sealed class CrashTests
             stuck += status is "queued" or "retrying" ? 1 : 0;
         }
 
-        SuiteTally.Record("send killed at random points", faults: kills, lost: sentButMissing + stuck, duplicated: twice + copiesTwice);
+        SuiteTally.Record("send killed at random points", Tried.CrashKills, kills, lost: sentButMissing + stuck, duplicated: twice + copiesTwice);
         Assert.True(kills >= 3, $"only {kills} sends were still going when killed");
         Assert.Equal((0, 0, 0, 0), (twice, copiesTwice, sentButMissing, stuck));
         Assert.All(entries, e => Assert.Contains(e.GetProperty("status").GetString(), new[] { "sent", "deliveryUnknown" }));

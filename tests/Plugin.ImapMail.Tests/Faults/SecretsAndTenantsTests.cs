@@ -89,7 +89,7 @@ public sealed class SecretsAndTenantsTests
         var forms = Forms(scenario.User.Name, scenario.User.Password).Concat(Forms(scenario.User.Name, wrong)).ToArray();
         var leaked = texts.Count(t => forms.Any(f => t.Contains(f, StringComparison.Ordinal)));
 
-        SuiteTally.Record("known password after a full run (" + dialect + ")", badInputs: 1, leaked: leaked);
+        SuiteTally.Record("known password after a full run (" + dialect + ")", Tried.SecretChecks, 1, leaked: leaked);
         Assert.Equal(0, leaked);
         Assert.True(scenario.Harness.Log.Protocol.Count() > 20, "the protocol log was not on");
     }
@@ -141,7 +141,7 @@ public sealed class SecretsAndTenantsTests
             (await RunAsync("account", "list", "--tenant", "2", "--json")).Json.GetArrayLength() };
         leaks += lists.Sum();
         var secrets = outputs.Count(o => Forms(user.Name, user.Password).Any(f => o.Contains(f, StringComparison.Ordinal)));
-        SuiteTally.Record("another tenant through the reference host", badInputs: refused.Length + lists.Length, leaked: leaks + secrets);
+        SuiteTally.Record("another tenant through the reference host", Tried.TenantChecks, refused.Length + lists.Length, leaked: leaks + secrets);
         Assert.Equal([0, 0, 0], lists);
         Assert.Equal(0, secrets);
         Assert.Contains(outputs, o => o.Contains("LOGIN", StringComparison.Ordinal) || o.Contains("AUTHENTICATE", StringComparison.Ordinal));
@@ -196,7 +196,7 @@ public sealed class SecretsAndTenantsTests
         var seen = (await outbox.ListAsync()).Count + (await outbox.GetAsync(receipt.OutboxId) is null ? 0 : 1) + (await outbox.FindAsync(receipt.MessageId) is null ? 0 : 1)
             + (await two.Get<ICrmLinks>().ListAsync()).Count
             + (await two.Get<IImapAccountSettings>().ListAsync()).Count(a => a.Id == one.AccountId);
-        SuiteTally.Record("two tenants with identical accounts", badInputs: attempts + 5, leaked: seen);
+        SuiteTally.Record("two tenants with identical accounts", Tried.TenantChecks, attempts + 5, leaked: seen);
         Assert.Equal(0, seen);
 
         // Tenant two's own view is complete and its own: the same folders and UIDs, its own rows.

@@ -92,7 +92,7 @@ internal sealed class SyncScenario : IAsyncDisposable
             duplicated += d;
         }
 
-        SuiteTally.Record(@case, faults: faults, lost: lost, duplicated: duplicated);
+        SuiteTally.Record(@case, Tried.Faults, faults, lost: lost, duplicated: duplicated);
         return (lost, duplicated);
     }
 
