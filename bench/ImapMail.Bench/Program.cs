@@ -6,13 +6,22 @@ using MailKit.Search;
 using MailKit.Security;
 
 // The benchmark's helpers that talk IMAP directly (never through the module):
-//   raw HOST PORT USER PASSWORD-FILE        one connection streams the Download's FETCH items for every message of
-//                                           every folder and discards them: the server's own speed, the lower bound
+//   socket HOST PORT USER PASSWORD-FILE     the server's own speed, the lower bound: one plain socket sends the
+//                                           Download's FETCH (batches of 1,000 UIDs) for every folder and only frames
+//                                           lines and literals; nothing is parsed
+//   raw HOST PORT USER PASSWORD-FILE        the same items fetched and parsed by MailKit alone, nothing stored
 //   mutate HOST PORT USER PASSWORD-FILE FOLDER NEW FLAGS EXPUNGES
 //                                           another client's changes: append NEW messages, flag FLAGS, expunge EXPUNGES
 var culture = CultureInfo.InvariantCulture;
 var verb = args[0];
 var (host, port, user, password) = (args[1], int.Parse(args[2], culture), args[3], File.ReadAllText(args[4]).Trim());
+if (verb == "socket")
+{
+    var (count, bytes, elapsed) = await ImapMail.Bench.SocketBaseline.RunAsync(host, port, user, password, 1000);
+    Console.WriteLine($"{{\"messages\": {count}, \"bytes\": {bytes}, \"elapsedMs\": {elapsed}}}");
+    return;
+}
+
 using var client = new ImapClient();
 await client.ConnectAsync(host, port, SecureSocketOptions.None);
 await client.AuthenticateAsync(user, password);
