@@ -55,23 +55,10 @@ internal sealed class PostfixServer
         await TestEnvironment.StartDaemonAsync("bash", [script, folder, $"{relayPort}", $"{submissionPort}", $"{dovecot.LmtpPort}", $"{dovecot.AuthPort}", dovecot.Certificate.CertPath, dovecot.Certificate.KeyPath],
             Path.Combine(folder, "start.log"));
         var server = new PostfixServer(folder, dovecot, relayPort, submissionPort);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(folder);
+        RunProcesses.RegisterDaemon("postfix", await RunProcesses.ReadPidFileAsync(Path.Combine(folder, "queue", "pid", "master.pid"), TimeSpan.FromSeconds(30)));
         string Diagnostics() => File.ReadAllText(Path.Combine(folder, "start.log")) + server.ReadLog();
         await TestEnvironment.WaitForPortAsync(server.Host, relayPort, TimeSpan.FromSeconds(30), Diagnostics);
         await TestEnvironment.WaitForPortAsync(server.Host, submissionPort, TimeSpan.FromSeconds(30), Diagnostics);
         return server;
-    }
-
-    private static void StopQuietly(string folder)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(Postfix(), ["-c", Path.Combine(folder, "etc"), "stop"]);
-            process?.WaitForExit(5000);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // The run is ending; a Postfix left behind dies with the machine.
-        }
     }
 }
