@@ -54,7 +54,7 @@ internal static class RunProcesses
         {
             // Read by cat: Postfix holds a lock on its pid file, which .NET's own file opening (a shared flock) would respect.
             if (File.Exists(path)
-                && (await TestEnvironment.RunAsync("cat", [path])).Split('\n')[0] is var line
+                && await ReadFirstLineAsync(path) is { } line
                 && int.TryParse(line.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
                 return pid;
@@ -66,6 +66,19 @@ internal static class RunProcesses
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    private static async Task<string?> ReadFirstLineAsync(string path)
+    {
+        try
+        {
+            return (await TestEnvironment.RunAsync("cat", [path], timeout: TimeSpan.FromSeconds(10))).Split('\n')[0];
+        }
+        catch (InvalidOperationException)
+        {
+            // Gone or being rewritten between the check and the read: the caller tries again.
+            return null;
         }
     }
 
