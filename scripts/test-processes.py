@@ -18,6 +18,7 @@ The script itself and its ancestors are never counted.
 Anything left then gets SIGTERM, SIGKILL after 5 s, and SCRATCH is removed unless IMAPMAIL_KEEP_SCRATCH=1.
 """
 import os
+import re
 import shutil
 import signal
 import sys
@@ -38,15 +39,18 @@ def stat(pid):
 
 
 def mentions(pid, scratch):
+    """Whether the process works in, or names, the scratch folder (the whole name: /tmp/x-12 is not /tmp/x-123)."""
     try:
-        if os.readlink(f"/proc/{pid}/cwd").startswith(scratch):
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+        if cwd == scratch or cwd.startswith(scratch + "/"):
             return True
     except OSError:
         pass
+    pattern = re.compile(re.escape(scratch.encode()) + rb"(?=[/\0\s]|$)")
     for name in ("cmdline", "environ"):
         try:
             with open(f"/proc/{pid}/{name}", "rb") as f:
-                if scratch.encode() in f.read():
+                if pattern.search(f.read()):
                     return True
         except OSError:
             pass

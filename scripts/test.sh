@@ -28,7 +28,7 @@ end_of_run() {
   python3 "$root/scripts/test-processes.py" "$folder" --check "$@" || leftover=1
 }
 on_signal() {
-  trap - INT TERM
+  trap - INT TERM HUP
   echo "test run interrupted: stopping it" >&2
   if [ -n "$testpid" ]; then
     # dotnet test and the test host run in their own process group. The test host first, alone: SIGTERM lets its
@@ -43,7 +43,7 @@ on_signal() {
   end_of_run --wait 5 --stop-registered
   exit 130
 }
-trap on_signal INT TERM
+trap on_signal INT TERM HUP
 trap 'end_of_run --wait 5 --stop-registered' EXIT
 # Under the run's scratch name, so every process the run starts can be found by it. No build servers outlive it.
 export IMAPMAIL_TEST_SCRATCH="$scratch" MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
