@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Starts a private Postfix on loopback for the tests and the demo (see ../shared/design/TEST-SERVERS.md):
-#   postfix-private.sh DIR RELAY_PORT SUBMISSION_PORT LMTP_PORT SASL_PORT CERT KEY
+#   postfix-private.sh DIR RELAY_PORT SUBMISSION_PORT LMTP_PORT SASL_PORT CERT KEY [SMTPS_PORT]
 # RELAY_PORT: plain SMTP for loopback clients without login (the ERP's own relay, "Use default").
 # SUBMISSION_PORT: STARTTLS required, then AUTH through Dovecot's auth service on SASL_PORT (an account's own SMTP).
+# SMTPS_PORT (optional): the same as SUBMISSION_PORT with implicit TLS from the first byte (what port 465 offers).
 # Mail for example.test goes by LMTP to the Dovecot on LMTP_PORT, so it lands in the users' mailboxes; Postfix
 # advertises DSN and sends real delivery reports. A recipient whose local part starts with "refuse-" is refused at
 # RCPT with 550; mail to anyone@bounce.example.test is accepted and then bounced with a delivery status report.
 # Stop it with: postfix -c DIR/etc stop
 set -euo pipefail
-dir="$1"; relay="$2"; submission="$3"; lmtp="$4"; sasl="$5"; cert="$6"; key="$7"
+dir="$1"; relay="$2"; submission="$3"; lmtp="$4"; sasl="$5"; cert="$6"; key="$7"; smtps="${8:-}"
 command -v postfix >/dev/null 2>&1 || { echo "postfix is missing: apt-get install -y postfix" >&2; exit 1; }
 mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
 cat > "$dir/etc/main.cf" <<CF
@@ -54,9 +55,11 @@ printf '/^refuse-/ 550 5.1.1 Recipient address rejected by policy\n' > "$dir/etc
 # Mail for bounce.example.test is accepted, then bounced by Postfix's error transport: a real non-delivery report.
 printf '/@bounce\\.example\\.test$/ error:5.1.1 Mailbox does not exist\n' > "$dir/etc/transport"
 # Debian's master.cf with our listeners, and no chroot so services can read files under the temp folder.
-awk -v relay="$relay" -v subm="$submission" '
+awk -v relay="$relay" -v subm="$submission" -v smtps="$smtps" '
   /^smtp[ \t]+inet/ { print "127.0.0.1:" relay " inet n - n - - smtpd";
-                      print "127.0.0.1:" subm " inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes -o mynetworks= -o smtpd_recipient_restrictions=check_recipient_access,regexp:'"$dir"'/etc/refuse,permit_sasl_authenticated,reject";
+                      login = " -o smtpd_sasl_auth_enable=yes -o mynetworks= -o smtpd_recipient_restrictions=check_recipient_access,regexp:'"$dir"'/etc/refuse,permit_sasl_authenticated,reject";
+                      print "127.0.0.1:" subm " inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_auth_only=yes" login;
+                      if (smtps != "") print "127.0.0.1:" smtps " inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" login;
                       next }
   /^[a-z]/ && NF >= 8 { $5 = "n" }
   { print }' "$(ls /etc/postfix/master.cf /usr/share/postfix/master.cf.dist 2>/dev/null | head -1)" > "$dir/etc/master.cf"

@@ -13,10 +13,49 @@ if ! dotnet build ImapMail.Plugin.sln -c Release -nologo -v q -warnaserror; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-dotnet test ImapMail.Plugin.sln -c Release --no-build -nologo \
+# The run's scratch folder: every fixture keeps its daemons' state, logs and pid registrations below it
+# (tests/…/TestEnvironment.cs). Whatever the run started is stopped here when it ends (passed, failed, Ctrl-C or
+# killed test host), and the folder is removed unless IMAPMAIL_KEEP_SCRATCH=1.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/imapmail-tests.XXXXXX") && chmod 755 "$scratch" || { echo "0 passed, 1 failed"; exit 1; }
+testpid=""
+leftover=0
+end_of_run() {
+  [ -n "$scratch" ] || return 0
+  local folder="$scratch"
+  scratch=""
+  # After a normal end the test host's teardown has signalled its daemons: give them time to go, then name (and stop)
+  # what is still alive. After an interrupt, first stop what the fixtures registered, then name what is left.
+  python3 "$root/scripts/test-processes.py" "$folder" --check "$@" || leftover=1
+}
+on_signal() {
+  trap - INT TERM HUP
+  echo "test run interrupted: stopping it" >&2
+  if [ -n "$testpid" ]; then
+    # dotnet test and the test host run in their own process group. The test host first, alone: SIGTERM lets its
+    # teardown signal the daemons. Then the rest of the group.
+    hosts=$(pgrep -g "$testpid" -f 'testhost\.dll' || true)
+    [ -z "$hosts" ] || kill -TERM $hosts 2>/dev/null
+    for _ in $(seq 1 25); do [ -n "$hosts" ] && kill -0 $hosts 2>/dev/null || break; sleep 0.2; done
+    kill -TERM -- "-$testpid" 2>/dev/null
+    for _ in $(seq 1 25); do kill -0 -- "-$testpid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$testpid" 2>/dev/null
+  fi
+  end_of_run --wait 5 --stop-registered
+  exit 130
+}
+trap on_signal INT TERM HUP
+trap 'end_of_run --wait 5 --stop-registered' EXIT
+# Under the run's scratch name, so every process the run starts can be found by it. No build servers outlive it.
+export IMAPMAIL_TEST_SCRATCH="$scratch" MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+setsid dotnet test ImapMail.Plugin.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@"
+  --results-directory "$results" "$@" &
+testpid=$!
+wait "$testpid"
 status=$?
+testpid=""
+end_of_run --wait 20
+if [ "$leftover" -ne 0 ]; then status=1; fi
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -z "$trx" ]; then
   echo "no test results were written"

@@ -39,6 +39,7 @@ internal static class DevHostProcess
         }
 
         using var process = Process.Start(info)!;
+        RunProcesses.RegisterChild("devhost", process.Id);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var exited = process.WaitForExitAsync();
@@ -70,6 +71,7 @@ internal static class DevHostProcess
         }
 
         using var process = Process.Start(info)!;
+        RunProcesses.RegisterChild("devhost", process.Id);
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);
@@ -79,7 +81,17 @@ internal static class DevHostProcess
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A host that hangs is killed, not left running past the test.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"imapmail-devhost {string.Join(' ', info.ArgumentList.Skip(1))} did not finish in 3 minutes.\n{await stderr}");
+        }
+
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

@@ -243,24 +243,11 @@ internal sealed class DovecotServer
         var configPath = Path.Combine(folder, "dovecot.conf");
         File.WriteAllText(configPath, config.ToString());
         await TestEnvironment.StartDaemonAsync(dovecot, ["-c", configPath], Path.Combine(folder, "dovecot.start.log"));
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(dovecot, configPath);
+        RunProcesses.RegisterDaemon("dovecot-" + options.Name, await RunProcesses.ReadPidFileAsync(Path.Combine(folder, "run", "master.pid"), TimeSpan.FromSeconds(20)));
 
         var server = new DovecotServer(options, folder, imapPort, imapsPort, certificate, lmtpPort, authPort);
         await TestEnvironment.WaitForPortAsync(options.ListenAddress, imapPort, TimeSpan.FromSeconds(20), server.ReadLog);
         return server;
-    }
-
-    private static void StopQuietly(string dovecot, string configPath)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(dovecot, ["-c", configPath, "stop"]);
-            process?.WaitForExit(5000);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // The run is ending; a Dovecot left behind dies with the machine.
-        }
     }
 }
 

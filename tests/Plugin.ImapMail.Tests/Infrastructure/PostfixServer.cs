@@ -4,7 +4,8 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// A private Postfix on loopback (started once per test run by <c>scripts/postfix-private.sh</c>), delivering mail for
 /// <c>example.test</c> by LMTP into the users of <see cref="Dovecot"/>. <see cref="RelayPort"/> takes mail from loopback
 /// without login (the ERP's own relay); <see cref="SubmissionPort"/> wants STARTTLS and a login with the user's
-/// Dovecot password (an account's own SMTP server). It advertises DSN and sends real delivery reports.
+/// Dovecot password (an account's own SMTP server); <see cref="SmtpsPort"/> is the same with implicit TLS (what 465 offers).
+/// It advertises DSN and sends real delivery reports.
 /// </summary>
 internal sealed class PostfixServer
 {
@@ -13,8 +14,9 @@ internal sealed class PostfixServer
     private static readonly Lazy<Task<PostfixServer>> Instance = new(StartAsync);
     private readonly string folder;
 
-    private PostfixServer(string folder, DovecotServer dovecot, int relayPort, int submissionPort)
+    private PostfixServer(string folder, DovecotServer dovecot, int relayPort, int submissionPort, int smtpsPort)
     {
+        SmtpsPort = smtpsPort;
         this.folder = folder;
         Dovecot = dovecot;
         RelayPort = relayPort;
@@ -31,6 +33,8 @@ internal sealed class PostfixServer
     public int RelayPort { get; }
 
     public int SubmissionPort { get; }
+
+    public int SmtpsPort { get; }
 
     public static string Address(TestUser user) => $"{user.Name}@{Domain}";
 
@@ -51,27 +55,16 @@ internal sealed class PostfixServer
         var folder = TestEnvironment.NewFolder("postfix");
         var relayPort = TestEnvironment.FreePort();
         var submissionPort = TestEnvironment.FreePort();
+        var smtpsPort = TestEnvironment.FreePort();
         var script = Path.Combine(Corpus.RepositoryRoot(), "scripts", "postfix-private.sh");
-        await TestEnvironment.StartDaemonAsync("bash", [script, folder, $"{relayPort}", $"{submissionPort}", $"{dovecot.LmtpPort}", $"{dovecot.AuthPort}", dovecot.Certificate.CertPath, dovecot.Certificate.KeyPath],
+        await TestEnvironment.StartDaemonAsync("bash", [script, folder, $"{relayPort}", $"{submissionPort}", $"{dovecot.LmtpPort}", $"{dovecot.AuthPort}", dovecot.Certificate.CertPath, dovecot.Certificate.KeyPath, $"{smtpsPort}"],
             Path.Combine(folder, "start.log"));
-        var server = new PostfixServer(folder, dovecot, relayPort, submissionPort);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(folder);
+        var server = new PostfixServer(folder, dovecot, relayPort, submissionPort, smtpsPort);
+        RunProcesses.RegisterDaemon("postfix", await RunProcesses.ReadPidFileAsync(Path.Combine(folder, "queue", "pid", "master.pid"), TimeSpan.FromSeconds(30)));
         string Diagnostics() => File.ReadAllText(Path.Combine(folder, "start.log")) + server.ReadLog();
         await TestEnvironment.WaitForPortAsync(server.Host, relayPort, TimeSpan.FromSeconds(30), Diagnostics);
         await TestEnvironment.WaitForPortAsync(server.Host, submissionPort, TimeSpan.FromSeconds(30), Diagnostics);
+        await TestEnvironment.WaitForPortAsync(server.Host, smtpsPort, TimeSpan.FromSeconds(30), Diagnostics);
         return server;
-    }
-
-    private static void StopQuietly(string folder)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(Postfix(), ["-c", Path.Combine(folder, "etc"), "stop"]);
-            process?.WaitForExit(5000);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // The run is ending; a Postfix left behind dies with the machine.
-        }
     }
 }

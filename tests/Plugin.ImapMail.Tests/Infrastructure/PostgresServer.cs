@@ -53,12 +53,8 @@ internal sealed class PostgresServer
         await TestEnvironment.RunAsync("runuser", ["-u", "postgres", "--", initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
         await TestEnvironment.RunAsync("runuser", ["-u", "postgres", "--", pgCtl, "-D", data, "-l", log, "-w", "-t", "60", "-o",
             $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", "start"]);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            using var stop = System.Diagnostics.Process.Start("runuser", ["-u", "postgres", "--", pgCtl, "-D", data, "-m", "immediate", "stop"]);
-            stop?.WaitForExit(10000);
-        };
-
+        // SIGINT is PostgreSQL's fast shutdown: open sessions are ended, not waited for.
+        RunProcesses.RegisterDaemon("postgres", await RunProcesses.ReadPidFileAsync(Path.Combine(data, "postmaster.pid"), TimeSpan.FromSeconds(10)), RunProcesses.SigInt);
         await TestEnvironment.WaitForPortAsync("127.0.0.1", port, TimeSpan.FromSeconds(30), () => File.Exists(log) ? File.ReadAllText(log) : "(no log)");
         return new PostgresServer(port);
     }

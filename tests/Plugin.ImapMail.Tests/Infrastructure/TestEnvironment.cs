@@ -7,16 +7,26 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// <summary>Shared helpers for the fixtures: a scratch folder for this test run, free ports, and running programs.</summary>
 internal static class TestEnvironment
 {
+    /// <summary>The variable <c>scripts/test.sh</c> names the run's scratch folder in.</summary>
+    public const string ScratchVariable = "IMAPMAIL_TEST_SCRATCH";
+
     private static readonly Lazy<string> Root = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), $"imapmail-tests-{Environment.ProcessId}");
+        var given = Environment.GetEnvironmentVariable(ScratchVariable);
+        var root = string.IsNullOrEmpty(given) ? Path.Combine(Path.GetTempPath(), $"imapmail-tests-{Environment.ProcessId}") : given;
         Directory.CreateDirectory(root);
         // Dovecot's and PostgreSQL's unprivileged users must reach their folders below this one.
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+        // Every process started from here on carries the folder's name, so the end of the run can find it.
+        Environment.SetEnvironmentVariable(ScratchVariable, root);
+        RunProcesses.Initialize(root, owns: string.IsNullOrEmpty(given));
         return root;
     });
 
-    /// <summary>The run's scratch folder (removed by nothing: it is in /tmp, and a failed run's logs stay there to read).</summary>
+    /// <summary>
+    /// The run's scratch folder: <c>$IMAPMAIL_TEST_SCRATCH</c> (made by <c>scripts/test.sh</c>, which removes it at the
+    /// end), else <c>/tmp/imapmail-tests-PID</c> (removed when the test host exits). Kept with <c>IMAPMAIL_KEEP_SCRATCH=1</c>.
+    /// </summary>
     public static string RunFolder => Root.Value;
 
     public static string NewFolder(string name)
