@@ -17,10 +17,18 @@ internal sealed class KeyFileSecretProtector : ISecretProtector
     {
         if (File.Exists(keyFile))
         {
-            key = Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
+            try
+            {
+                key = Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                throw new HostException($"The key file '{keyFile}' cannot be read as a key ({ex.Message}).", ExitCode.Invalid);
+            }
+
             if (key.Length != 32)
             {
-                throw new HostException($"The key file '{keyFile}' is not a 256-bit key.");
+                throw new HostException($"The key file '{keyFile}' is not a 256-bit key.", ExitCode.Invalid);
             }
         }
         else
