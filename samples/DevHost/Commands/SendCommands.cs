@@ -132,7 +132,7 @@ internal static class SendCommands
         using var scope = host.Services.CreateScope();
         var messageId = args.Word(1, "MESSAGE-ID");
         var entry = await scope.ServiceProvider.GetRequiredService<IOutbox>().FindAsync(messageId, cancellationToken)
-            ?? throw new HostException($"No outgoing message has the Message-ID {messageId}.");
+            ?? throw new HostException($"No outgoing message has the Message-ID {messageId}.", ExitCode.NotFound);
         if (args.Json)
         {
             Output.Json(entry);

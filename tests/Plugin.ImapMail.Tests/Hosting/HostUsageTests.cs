@@ -210,6 +210,17 @@ public sealed partial class HostUsageTests
     }
 
     [Fact]
+    public async Task Status_OfAnUnknownMessageId_EndsAsNotFound_LikeEveryOtherMissingThing()
+    {
+        var folder = TestEnvironment.NewFolder("host-status");
+
+        var status = await DevHostProcess.RunAsync(["status", "<nobody@example.test>", "--json", "--db", Path.Combine(folder, "x.db")]);
+
+        Assert.Equal(2, status.ExitCode);
+        Assert.Equal("notFound", status.Json.GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
     public async Task MessagesAndLinks_PrintColumnHeaders_OnATerminalOnly()
     {
         var host = await AccountAsync("host-headers", messages: 3);
