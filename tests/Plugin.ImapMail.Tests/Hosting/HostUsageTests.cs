@@ -48,6 +48,48 @@ public sealed partial class HostUsageTests
     }
 
     [Fact]
+    public async Task OtherFilesNamedOnTheCommandLine_MissingOrMalformed_EndInOneSentenceAndTheirCode()
+    {
+        var folder = TestEnvironment.NewFolder("host-files");
+        var db = Path.Combine(folder, "x.db");
+        var badJson = Path.Combine(folder, "bad.json");
+        var badKey = Path.Combine(folder, "bad.key");
+        var body = Path.Combine(folder, "body.txt");
+        await File.WriteAllTextAsync(badJson, "{bad");
+        await File.WriteAllTextAsync(badKey, "not a key!");
+        await File.WriteAllTextAsync(body, "x");
+        string[] send = ["send", "--default", "--to", "a@example.test", "--subject", "x"];
+        var cases = new (string[] Args, int Code, string Starts)[]
+        {
+            (["plugins", "--crm", Path.Combine(folder, "none.json")], 2, "--crm "),
+            (["plugins", "--crm", badJson], 3, "--crm "),
+            (["account", "add", "--from", badJson], 3, "--from "),
+            (["account", "add", "--from", Path.Combine(folder, "none.json")], 2, "--from "),
+            ([.. send, "--body-file", Path.Combine(folder, "none.txt")], 2, "--body-file "),
+            ([.. send, "--body-file", body, "--attach", folder], 2, "--attach "),
+            (["plugins", "--key-file", badKey], 3, "The key file "),
+            (["plugins", "--key-file", "/proc/imapmail.key"], 12, "The key file "),
+            (["plugins", "--plugins", folder], 13, "No plugin in "),
+        };
+
+        var results = new List<DevHostProcess.Result>();
+        foreach (var (args, _, _) in cases)
+        {
+            results.Add(await DevHostProcess.RunAsync([.. args, "--db", db]));
+        }
+
+        SuiteTally.Record("reference host: missing or malformed input files", Tried.HostileNamesAndFields, cases.Length,
+            leaked: results.Count(r => IsStackTrace(r.Stdout + r.Stderr)));
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var said = results[i].Stdout + results[i].Stderr;
+            Assert.True(results[i].ExitCode == cases[i].Code, $"{string.Join(' ', cases[i].Args)}: exit {results[i].ExitCode}: {said}");
+            Assert.StartsWith(cases[i].Starts, results[i].Stderr, StringComparison.Ordinal);
+            Assert.Single(Lines(said));
+        }
+    }
+
+    [Fact]
     public async Task ANonexistentFolder_EndsWithTheSameExitCodeAndWords_InEveryCommandThatNamesIt()
     {
         var host = await AccountAsync("host-nofolder", messages: 0);
