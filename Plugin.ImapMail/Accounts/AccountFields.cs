@@ -40,7 +40,7 @@ internal static partial class AccountFields
         Bool("servers.smtpSameLogin", Servers, s => s.SmtpSameLogin, (s, v) => s with { SmtpSameLogin = v }),
         Text("servers.smtpUser", Servers, required: false, MaxText, s => s.SmtpUser, (s, v) => s with { SmtpUser = v }),
         Secret(SmtpPassword, Servers),
-        new AccountField(TestConnection, Servers, FieldKind.Action, false, _ => null, (s, _) => s, _ => null, []),
+        new AccountField(TestConnection, Servers, FieldKind.Action, false, _ => null, (s, _) => s, _ => null, [], "Help_servers.test"),
 
         new AccountField(FolderTree, Folders, FieldKind.FolderTree, false, _ => null, (s, _) => s, _ => null, [], "Help_folders.tree"),
 

@@ -20,10 +20,15 @@ internal abstract class AccountTab(AccountStore accounts, string id, int order) 
     {
         var account = await FindAsync(accountId, culture, cancellationToken);
         var settings = account?.Settings ?? new AccountSettings();
-        var fields = AccountFields.OfTab(id)
-            .Select(f => f.Render(settings, culture, f.Kind == FieldKind.Secret ? SecretPlaceholder(account, f.Key, culture) : null))
-            .ToList();
         var (folders, notices) = await LoadExtrasAsync(account, culture, cancellationToken);
+        var fields = AccountFields.OfTab(id)
+            .Select(f => f.Render(settings, culture, f.Kind switch
+            {
+                FieldKind.Secret => SecretPlaceholder(account, f.Key, culture),
+                FieldKind.FolderTree => Strings.Format("Value_folderTree", culture, folders.Count, folders.Count(r => r.Folder.SyncEnabled)),
+                _ => null,
+            }))
+            .ToList();
         return new SettingsTabView(id, order, GetTitle(culture), fields, folders, notices);
     }
 

@@ -7,44 +7,6 @@ namespace DevHost;
 /// <summary>The reference ERP host: loads the IMAP mail plugin the way the ERP does and runs its jobs from the command line.</summary>
 internal static class Program
 {
-    private const string Usage = """
-        imapmail-devhost COMMAND [options]
-
-        Commands:
-          plugins                         the loaded module, version, settings tabs and folder commands
-          tabs [ACCOUNT]                  every settings tab rendered for an account (or a new one)
-          account add|set ID ...          create or change an account (see README for the options)
-          account list|show ID|test [ID]|delete ID
-          download ACCOUNT [--all] [--folder PATH]   make the ticked folders (or all, or one) equal to the server
-          folders ACCOUNT                 the folder tree with roles, ticks and counts
-          messages ACCOUNT PATH [--limit N]
-          show ACCOUNT PATH UID           the message, fetched from the server (marks it read)
-          message ACCOUNT PATH UID read|unread|flag|unflag|delete|undelete|archive
-          folder ACCOUNT PATH download|subscribe|unsubscribe|reindex|purge [--yes]|use-as ROLE|clear-role
-          links [--account ID] [--customer ID]   messages linked to CRM customer cards, with the reason
-          link|unlink ACCOUNT PATH UID CUSTOMER  a person's choice, which the matching chain never overrides
-          relink ACCOUNT                  run the matching chain again over the account (after CRM data changed)
-          crm-policy [--ambiguous all|none] [--free-mail D,D] [--exclude A,@D]   the tenant's linking policy
-          send (--account ID|--default) --to A[,A] [--cc A] [--bcc A] --subject S (--body-file F | --html-file F)
-               [--attach F]... [--reply-to A] [--in-reply-to ID] [--read-receipt] [--delivery-receipt]
-          outbox [list] [--account ID]    outgoing mail: status, Sent copy, attempts, the server's reason
-          outbox retry ID | resolve ID sent|resend | run   try again now; decide on "delivery unknown"; send what is due
-          status MESSAGE-ID               an outgoing message's status and its delivery and read reports
-          read-receipt ACCOUNT PATH UID [send|decline]   a message's request for a read receipt, and the answer
-
-        Host options (every command):
-          --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
-          --dialect sqlite|postgresql
-          --tenant N             the tenant to act as (default 1)
-          --role admin|user      act as a tenant administrator (default) or a plain user
-          --culture en|nb-NO     interface language
-          --crm FILE             the CRM directory as JSON
-          --system-smtp HOST:PORT  the system's outgoing server ("Use default")
-          --plugins DIR          the plugin folder (default: plugins/ImapMail beside this program)
-          --json                 machine-readable output
-          --verbose              log to standard error
-        """;
-
     public static async Task<int> Main(string[] argv)
     {
         using var cancellation = new CancellationTokenSource();
@@ -61,20 +23,44 @@ internal static class Program
         }
         catch (HostException ex)
         {
-            Console.Error.WriteLine(ex.Message);
-            return 1;
+            return Fail(argv.Contains("--json"), ExitCodes.Name(ex.Code), ex.Message, ex.Code);
         }
 
-        if (args.Words.Count == 0 || args.Has("help"))
+        if (args.Words.Count > 0 && args.Words[0] == "help")
         {
-            Console.Out.WriteLine(Usage);
-            return args.Words.Count == 0 && !args.Has("help") ? 1 : 0;
+            // "help" and "help COMMAND" are read as --help.
+            args = new Arguments([.. args.Words.Skip(1), "--help"]);
+        }
+
+        if (args.Words.Count == 0)
+        {
+            if (args.Has("help"))
+            {
+                Console.Out.WriteLine(CommandSpecs.Usage());
+                return (int)ExitCode.Ok;
+            }
+
+            Console.Error.WriteLine(CommandSpecs.Usage());
+            return (int)ExitCode.Usage;
         }
 
         try
         {
+            var specs = CommandSpecs.Find(args.Words) is { } spec ? [spec] : CommandSpecs.Under(args.Words[0]);
+            if (specs.Count == 0)
+            {
+                throw new HostException($"Unknown command '{args.Words[0]}'. The commands: {string.Join(", ", CommandSpecs.All.Select(c => c.Name.Split(' ')[0]).Distinct())}. Run with --help for the usage.");
+            }
+
+            if (args.Has("help"))
+            {
+                Console.Out.WriteLine(CommandSpecs.Usage(args.Words.Count > 1 && specs.Count == 1 ? specs : CommandSpecs.Under(args.Words[0])));
+                return (int)ExitCode.Ok;
+            }
+
+            CommandSpecs.Check(args, specs);
             await using var host = await HostRuntime.StartAsync(args, cancellation.Token);
-            return args.Words[0] switch
+            var code = args.Words[0] switch
             {
                 "plugins" => await PluginsCommand.RunAsync(host, args),
                 "tabs" => await TabsCommand.RunAsync(host, args, cancellation.Token),
@@ -96,28 +82,39 @@ internal static class Program
                 "read-receipt" => await SendCommands.ReadReceiptAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
+            return (int)code;
         }
         catch (ImapMailException ex)
         {
-            return Fail(args, ex.Kind, ex.Message, 2);
+            return Fail(args.Json, ex.Kind, ex.Message, ExitCodes.For(ex.Kind));
         }
         catch (HostException ex)
         {
-            return Fail(args, "host", ex.Message, 1);
+            return Fail(args.Json, ExitCodes.Name(ex.Code), ex.Message, ex.Code);
         }
         catch (System.Data.Common.DbException ex)
         {
-            return Fail(args, "storage", $"The host database failed: {ex.Message}", 6);
+            return Fail(args.Json, ExitCodes.Name(ExitCode.Storage), $"The host database failed: {ex.Message}", ExitCode.Storage);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return Fail(args, "cancelled", "Cancelled; what was stored stays, and the next run continues.", 130);
+            return Fail(args.Json, ExitCodes.Name(ExitCode.Cancelled), "Cancelled; what was stored stays, and the next run continues.", ExitCode.Cancelled);
+        }
+        catch (Exception ex)
+        {
+            // Note: a failure the host did not foresee is still one sentence and an exit code, never a stack trace; --debug shows it.
+            if (args.Has("debug"))
+            {
+                Console.Error.WriteLine(ex.ToString());
+            }
+
+            return Fail(args.Json, ExitCodes.Name(ExitCode.Internal), $"The reference host failed unexpectedly ({ex.GetType().Name}: {ex.Message}). Run again with --debug for the details.", ExitCode.Internal);
         }
     }
 
-    private static int Fail(Arguments args, object kind, string message, int code)
+    private static int Fail(bool json, object kind, string message, ExitCode code)
     {
-        if (args.Json)
+        if (json)
         {
             Output.Json(new { error = new { kind, message } });
         }
@@ -126,6 +123,6 @@ internal static class Program
             Console.Error.WriteLine(message);
         }
 
-        return code;
+        return (int)code;
     }
 }

@@ -163,6 +163,9 @@ S = [
 ("Mdn_subject","Read: {0}","Lest: {0}"),
 ("Mdn_text","The message sent {0} to {1} with the subject \"{2}\" was displayed. This is no guarantee that it was read or understood.","Meldingen sendt {0} til {1} med emnet «{2}» ble vist. Dette er ingen garanti for at den ble lest eller forstått."),
 ("Notice_sentCopiesMissing","{0} sent messages have no copy in a Sent folder because none is chosen. Choose the Sent folder below; new mail gets its copy from then on.","{0} sendte meldinger har ingen kopi i en Sendte elementer-mappe fordi ingen er valgt. Velg mappen nedenfor; ny e-post får kopi fra da av."),
+# host
+("Value_folderTree","{0} folders, {1} ticked for download","{0} mapper, {1} med hake for nedlasting"),
+("Help_servers.test","Logs in to the incoming server (and the account's own outgoing server) with the values on these tabs, and fills in the port and encryption that worked.","Logger inn på innkommende server (og kontoens egen utgående server) med verdiene i fanene, og fyller inn porten og krypteringen som virket."),
 ]
 import html
 def resx(idx, path):

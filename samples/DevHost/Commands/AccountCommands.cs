@@ -24,7 +24,7 @@ internal static class AccountCommands
         ("answer-read-receipts", "receipts.answerRead"), ("protocol-log", "advanced.protocolLog"),
     ];
 
-    public static async Task<int> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var settings = scope.ServiceProvider.GetRequiredService<IImapAccountSettings>();
@@ -43,13 +43,20 @@ internal static class AccountCommands
                 }
                 else
                 {
+                    if (list.Count == 0)
+                    {
+                        Output.Line("No accounts yet. Add one with: account add --name N --email A --imap-host H --user U --password-file F");
+                        return ExitCode.Ok;
+                    }
+
+                    Output.Header("ID  NAME <E-MAIL> IMAP SERVER");
                     foreach (var a in list)
                     {
                         Output.Line($"{a.Id}  {a.Name} <{a.Email}> {a.ImapHost}{(a.IsDefault ? "  [default]" : "")}{(a.NeedsNewCredentials ? "  [needs new password]" : "")}");
                     }
                 }
 
-                return 0;
+                return ExitCode.Ok;
             case "show":
                 return await ShowAsync(host, settings, args.Id(2, "ACCOUNT"), args, cancellationToken);
             case "test":
@@ -66,20 +73,29 @@ internal static class AccountCommands
                     Output.Line($"Account {id} deleted.");
                 }
 
-                return 0;
+                return ExitCode.Ok;
             default:
                 throw new HostException($"Unknown account verb '{verb}': use add, set, show, list, test or delete.");
         }
     }
 
     /// <summary>The settings fields given on the command line or in --from FILE (JSON with field keys or option names).</summary>
-    public static Dictionary<string, string?> Values(Arguments args)
+    public static async Task<Dictionary<string, string?>> ValuesAsync(Arguments args, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (args.Get("from") is { } file)
         {
-            using var stream = File.OpenRead(file);
-            var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(stream) ?? [];
+            await using var stream = InputFile.Open("--from", file);
+            Dictionary<string, JsonElement> json;
+            try
+            {
+                json = await JsonSerializer.DeserializeAsync<Dictionary<string, JsonElement>>(stream, cancellationToken: cancellationToken) ?? [];
+            }
+            catch (JsonException)
+            {
+                throw new HostException($"--from {file}: not a JSON object of option names or field keys with their values.", ExitCode.Invalid);
+            }
+
             foreach (var (key, element) in json)
             {
                 var field = OptionFields.FirstOrDefault(o => o.Option == key).Field ?? key;
@@ -124,31 +140,23 @@ internal static class AccountCommands
 
         if (args.Get("password-file") is { } passwordFile)
         {
-            values["servers.imapPassword"] = ReadSecret(passwordFile);
+            values["servers.imapPassword"] = await ReadSecretAsync("--password-file", passwordFile, cancellationToken);
         }
 
         if (args.Get("smtp-password-file") is { } smtpPasswordFile)
         {
-            values["servers.smtpPassword"] = ReadSecret(smtpPasswordFile);
-        }
-
-        if (args.Has("password"))
-        {
-            throw new HostException("Passwords are never taken from the command line: use --password-file FILE, or --password-file - to read standard input.");
+            values["servers.smtpPassword"] = await ReadSecretAsync("--smtp-password-file", smtpPasswordFile, cancellationToken);
         }
 
         return values;
     }
 
-    private static string ReadSecret(string file)
-    {
-        var text = file == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file);
-        return text.TrimEnd('\r', '\n');
-    }
+    private static async Task<string> ReadSecretAsync(string option, string file, CancellationToken cancellationToken) =>
+        (await InputFile.ReadTextAsync(option, file, cancellationToken, stdinAllowed: true)).TrimEnd('\r', '\n');
 
-    private static async Task<int> SaveAsync(HostRuntime host, IImapAccountSettings settings, long? accountId, Arguments args, CancellationToken cancellationToken)
+    private static async Task<ExitCode> SaveAsync(HostRuntime host, IImapAccountSettings settings, long? accountId, Arguments args, CancellationToken cancellationToken)
     {
-        var result = await settings.SaveAsync(accountId, Values(args), host.Culture, cancellationToken);
+        var result = await settings.SaveAsync(accountId, await ValuesAsync(args, cancellationToken), host.Culture, cancellationToken);
         if (args.Json)
         {
             Output.Json(new { id = result.AccountId, saved = result.Saved, errors = result.Errors });
@@ -165,10 +173,10 @@ internal static class AccountCommands
             }
         }
 
-        return result.Saved ? 0 : 3;
+        return result.Saved ? ExitCode.Ok : ExitCode.Invalid;
     }
 
-    private static async Task<int> ShowAsync(HostRuntime host, IImapAccountSettings settings, long accountId, Arguments args, CancellationToken cancellationToken)
+    private static async Task<ExitCode> ShowAsync(HostRuntime host, IImapAccountSettings settings, long accountId, Arguments args, CancellationToken cancellationToken)
     {
         var tabs = await settings.LoadAsync(accountId, host.Culture, cancellationToken);
         var fields = tabs.SelectMany(t => t.Fields).Where(f => f.Kind is not (FieldKind.Action or FieldKind.FolderTree))
@@ -176,7 +184,7 @@ internal static class AccountCommands
         if (args.Json)
         {
             Output.Json(new { id = accountId, fields });
-            return 0;
+            return ExitCode.Ok;
         }
 
         foreach (var tab in tabs)
@@ -187,12 +195,12 @@ internal static class AccountCommands
             }
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    private static async Task<int> TestAsync(HostRuntime host, IImapAccountSettings settings, long? accountId, Arguments args, CancellationToken cancellationToken)
+    private static async Task<ExitCode> TestAsync(HostRuntime host, IImapAccountSettings settings, long? accountId, Arguments args, CancellationToken cancellationToken)
     {
-        var result = await settings.TestConnectionAsync(accountId, Values(args), host.Culture, cancellationToken);
+        var result = await settings.TestConnectionAsync(accountId, await ValuesAsync(args, cancellationToken), host.Culture, cancellationToken);
         if (args.Json)
         {
             Output.Json(result);
@@ -221,6 +229,8 @@ internal static class AccountCommands
             }
         }
 
-        return result.Succeeded ? 0 : 4;
+        // The first server that failed decides the code, from the one table.
+        var failed = !result.Imap.Succeeded ? result.Imap : result.Smtp is { Succeeded: false } smtpCheck ? smtpCheck : null;
+        return failed is null ? ExitCode.Ok : failed.ErrorKind is { } kind ? ExitCodes.For(kind) : ExitCode.ServerRefused;
     }
 }

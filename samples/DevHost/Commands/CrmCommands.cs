@@ -7,27 +7,34 @@ namespace DevHost.Commands;
 /// <summary><c>links</c>, <c>link</c>, <c>unlink</c> and <c>relink</c>: the module's CRM links as a customer card sees them.</summary>
 internal static class CrmCommands
 {
-    public static async Task<int> LinksAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> LinksAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var links = scope.ServiceProvider.GetRequiredService<ICrmLinks>();
-        long? accountId = args.Get("account") is { } a ? long.Parse(a, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var accountId = args.Number("account");
         var list = await links.ListAsync(accountId, args.Get("customer"), cancellationToken);
         if (args.Json)
         {
             Output.Json(list);
-            return 0;
+            return ExitCode.Ok;
         }
 
+        if (list.Count == 0)
+        {
+            Output.Line("No messages are linked" + (args.Get("customer") is { } c ? $" to customer {c}" : "") + (accountId is { } id ? $" in account {id}" : "") + ".");
+            return ExitCode.Ok;
+        }
+
+        Output.Header($"{"CUSTOMER",-8} {"REASON",-8} {"MANUAL"} MESSAGE  SUBJECT");
         foreach (var l in list)
         {
             Output.Line($"{l.CustomerId,-8} {l.Reason,-8} {(l.Manual ? "manual" : "      ")} {l.FolderPath}/{l.Uid}  {l.Subject}");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    public static async Task<int> LinkAsync(HostRuntime host, Arguments args, bool linked, CancellationToken cancellationToken)
+    public static async Task<ExitCode> LinkAsync(HostRuntime host, Arguments args, bool linked, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var links = scope.ServiceProvider.GetRequiredService<ICrmLinks>();
@@ -50,10 +57,10 @@ internal static class CrmCommands
             Output.Line(linked ? $"Linked to {customer}." : $"Unlinked from {customer}.");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    public static async Task<int> RelinkAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RelinkAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var (added, removed) = await scope.ServiceProvider.GetRequiredService<ICrmLinks>().RelinkAccountAsync(args.Id(1, "ACCOUNT"), cancellationToken);
@@ -66,11 +73,11 @@ internal static class CrmCommands
             Output.Line($"Re-linked: {added} links added, {removed} removed.");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
     /// <summary><c>crm-policy [--ambiguous all|none] [--free-mail D,D] [--exclude A,@D]</c>: shows or changes the tenant's linking policy.</summary>
-    public static async Task<int> PolicyAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> PolicyAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var links = scope.ServiceProvider.GetRequiredService<ICrmLinks>();
@@ -97,6 +104,6 @@ internal static class CrmCommands
             Output.Line($"Never linked: {string.Join(", ", policy.Exclusions)}");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 }

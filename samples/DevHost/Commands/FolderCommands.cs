@@ -11,7 +11,7 @@ namespace DevHost.Commands;
 /// </summary>
 internal static class FolderCommands
 {
-    public static async Task<int> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var accountId = args.Id(1, "ACCOUNT");
@@ -22,14 +22,21 @@ internal static class FolderCommands
             "download" or "subscribe" or "unsubscribe" or "reindex" or "purge" => "folder." + verb,
             "use-as" => "folder.useas." + args.Word(4, "ROLE (sent, drafts, trash, junk, archive)").ToLowerInvariant(),
             "clear-role" => "folder.clearrole",
-            _ => throw new HostException($"Unknown folder command '{verb}'."),
+            _ => throw new HostException($"Unknown folder command '{verb}': use download, subscribe, unsubscribe, reindex, purge, use-as ROLE or clear-role."),
         };
 
         var command = scope.ServiceProvider.GetServices<IFolderCommand>().FirstOrDefault(c => c.Id == id)
-            ?? throw new HostException($"The module has no folder command '{id}'.");
-        var folder = (await scope.ServiceProvider.GetRequiredService<IMailboxService>().GetFoldersAsync(accountId, cancellationToken))
-            .FirstOrDefault(f => f.Path == path)
-            ?? throw new HostException($"Account {accountId} has no folder '{path}'. Run download first, or check the path with: folders {accountId}");
+            ?? throw new HostException($"The module has no folder command '{id}'.", ExitCode.Plugin);
+        var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
+        var folder = (await mailbox.GetFoldersAsync(accountId, cancellationToken)).FirstOrDefault(f => f.Path == path);
+        if (folder is null)
+        {
+            // Note: the module says "no such folder" in the user's language, with the same kind (and so the same exit code)
+            // as every other command naming a folder: asking it for the folder's messages does that.
+            await mailbox.GetMessagesAsync(accountId, path, 1, cancellationToken);
+            throw new HostException($"Account {accountId} has no folder '{path}'.", ExitCode.NotFound);
+        }
+
         var context = new FolderCommandContext(folder, Confirmed: args.Has("yes"));
         var state = command.GetState(context);
         if (state != FolderCommandState.Enabled)
@@ -44,7 +51,7 @@ internal static class FolderCommands
                 Console.Error.WriteLine(why);
             }
 
-            return 3;
+            return ExitCode.NotNow;
         }
 
         var result = await command.ExecuteAsync(context, cancellationToken);
@@ -57,6 +64,10 @@ internal static class FolderCommands
             Output.Line(result.Message + (result.NeedsConfirmation ? " (run again with --yes to go ahead)" : ""));
         }
 
-        return result.Succeeded ? 0 : result.NeedsConfirmation ? 4 : 3;
+        // A folder command that did not do what was asked says why in its message; the exit code follows the one table:
+        // Download and ReIndex fail because the server refused, the others (and a confirmation) because of how things stand.
+        return result.Succeeded ? ExitCode.Ok
+            : !result.NeedsConfirmation && id is "folder.download" or "folder.reindex" ? ExitCode.ServerRefused
+            : ExitCode.NotNow;
     }
 }

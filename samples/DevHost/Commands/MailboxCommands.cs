@@ -10,7 +10,7 @@ namespace DevHost.Commands;
 /// <summary><c>download</c>, <c>folders</c>, <c>messages</c>, <c>show</c> and <c>message</c>: the mail module's daily work.</summary>
 internal static class MailboxCommands
 {
-    public static async Task<int> DownloadAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> DownloadAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var download = scope.ServiceProvider.GetRequiredService<IMailDownloadService>();
@@ -67,10 +67,10 @@ internal static class MailboxCommands
             }
         }
 
-        return summary.FolderErrors.Count == 0 ? 0 : 5;
+        return summary.FolderErrors.Count == 0 ? ExitCode.Ok : ExitCode.Partial;
     }
 
-    public static async Task<int> FoldersAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> FoldersAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
@@ -91,7 +91,13 @@ internal static class MailboxCommands
                 deleted = f.LocalDeleted,
                 serverMessages = f.ServerMessages,
             }));
-            return 0;
+            return ExitCode.Ok;
+        }
+
+        if (folders.Count == 0)
+        {
+            Output.Line($"No folders yet: run download {args.Words[1]}.");
+            return ExitCode.Ok;
         }
 
         foreach (var f in folders)
@@ -102,31 +108,39 @@ internal static class MailboxCommands
                 $"[{(f.SyncEnabled ? 'x' : ' ')}] {new string(' ', depth * 2)}{f.Name}{role}  {f.LocalMessages} messages, {f.LocalUnseen} unread (server: {f.ServerMessages?.ToString(CultureInfo.InvariantCulture) ?? "?"})"));
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    public static async Task<int> MessagesAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> MessagesAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
-        var limit = int.TryParse(args.Get("limit") ?? "50", out var l) ? l : 50;
-        var list = await mailbox.GetMessagesAsync(args.Id(1, "ACCOUNT"), args.Word(2, "PATH"), limit, cancellationToken);
+        var limit = (int)Math.Min(args.Number("limit") ?? 50, int.MaxValue);
+        var path = args.Word(2, "PATH");
+        var list = await mailbox.GetMessagesAsync(args.Id(1, "ACCOUNT"), path, limit, cancellationToken);
         if (args.Json)
         {
             Output.Json(list.Select(m => new { uid = m.Uid, messageId = m.MessageId, from = m.From, subject = m.Subject, date = m.Date, flags = m.Flags, size = m.Size, preview = m.Preview }));
-            return 0;
+            return ExitCode.Ok;
         }
 
+        if (list.Count == 0)
+        {
+            Output.Line($"No messages in {path}.");
+            return ExitCode.Ok;
+        }
+
+        Output.Header($"  {"UID",6}  {"DATE",-10}  {"FROM",-30}  SUBJECT   (* unread, D deleted)");
         foreach (var m in list)
         {
             var mark = m.IsDeleted ? 'D' : m.IsSeen ? ' ' : '*';
             Output.Line(string.Create(CultureInfo.InvariantCulture, $"{mark} {m.Uid,6}  {m.Date:yyyy-MM-dd}  {Trim(m.From, 30),-30}  {Trim(m.Subject, 60)}"));
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    public static async Task<int> ShowAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> ShowAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
@@ -135,15 +149,15 @@ internal static class MailboxCommands
         {
             using var reader = new StreamReader(content, Encoding.Latin1);
             Output.Json(new { uid = args.Id(3, "UID"), raw = await reader.ReadToEndAsync(cancellationToken) });
-            return 0;
+            return ExitCode.Ok;
         }
 
         await using var stdout = Console.OpenStandardOutput();
         await content.CopyToAsync(stdout, cancellationToken);
-        return 0;
+        return ExitCode.Ok;
     }
 
-    public static async Task<int> MessageAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> MessageAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
@@ -169,7 +183,7 @@ internal static class MailboxCommands
             Output.Line(result is null ? "Moved to Deleted Items." : $"Flags now: {string.Join(' ', result.Flags)}");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
     private static string Trim(string? text, int length) =>
@@ -198,7 +212,13 @@ internal static class MailboxCommands
                 return;
             }
 
-            // Redirected: one line per folder, and at most one a second within a folder.
+            // Redirected: one line per folder with something to fetch, and at most one a second within a folder. A folder
+            // skipped as unchanged (or with nothing new) is reported as 0/0: no line for it.
+            if (value.MessagesTotal == 0)
+            {
+                return;
+            }
+
             if (value.FolderPath != lastFolder || DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(1) || value.MessagesDone == value.MessagesTotal)
             {
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

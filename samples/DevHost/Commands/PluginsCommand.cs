@@ -9,7 +9,7 @@ namespace DevHost.Commands;
 /// <summary><c>plugins</c>: the loaded module, its version, tabs and folder commands, as the host sees them.</summary>
 internal static class PluginsCommand
 {
-    public static Task<int> RunAsync(HostRuntime host, Arguments args)
+    public static Task<ExitCode> RunAsync(HostRuntime host, Arguments args)
     {
         using var scope = host.Services.CreateScope();
         var culture = host.Culture;
@@ -42,13 +42,13 @@ internal static class PluginsCommand
         if (args.Json)
         {
             Output.Json(result);
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCode.Ok);
         }
 
         Output.Line(string.Create(CultureInfo.InvariantCulture, $"{m.Name} ({host.Plugin.Metadata.Id}) {host.Plugin.Metadata.Version}, host API {m.HostApi}, loaded by MEF from {Path.GetFullPath(host.Plugin.Folder)}"));
         Output.Line("Settings tabs: " + string.Join(", ", tabs.Select(t => t.title)));
         Output.Line("Folder commands: " + string.Join(", ", commands.Select(c => c.label)));
         Output.Line($"Database: {host.Database.Dialect} at {host.Database.Location}");
-        return Task.FromResult(0);
+        return Task.FromResult(ExitCode.Ok);
     }
 }

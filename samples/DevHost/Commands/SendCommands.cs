@@ -8,9 +8,9 @@ namespace DevHost.Commands;
 /// <summary><c>send</c>, <c>outbox</c>, <c>status</c> and <c>read-receipt</c>: sending through an account and following what became of it.</summary>
 internal static class SendCommands
 {
-    public static async Task<int> SendAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> SendAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
-        long? accountId = args.Get("account") is { } a ? Parse(a, "--account") : null;
+        var accountId = args.Number("account");
         if (accountId is null && !args.Has("default"))
         {
             throw new HostException("send needs --account ID or --default.");
@@ -22,8 +22,8 @@ internal static class SendCommands
             throw new HostException("send needs at least one --to ADDRESS.");
         }
 
-        var text = args.Get("body-file") is { } bodyFile ? await File.ReadAllTextAsync(bodyFile, cancellationToken) : null;
-        var html = args.Get("html-file") is { } htmlFile ? await File.ReadAllTextAsync(htmlFile, cancellationToken) : null;
+        var text = args.Get("body-file") is { } bodyFile ? await InputFile.ReadTextAsync("--body-file", bodyFile, cancellationToken) : null;
+        var html = args.Get("html-file") is { } htmlFile ? await InputFile.ReadTextAsync("--html-file", htmlFile, cancellationToken) : null;
         if (text is null && html is null)
         {
             throw new HostException("send needs --body-file FILE or --html-file FILE.");
@@ -32,7 +32,7 @@ internal static class SendCommands
         var attachments = new List<OutgoingAttachment>();
         foreach (var path in args.GetAll("attach"))
         {
-            attachments.Add(new OutgoingAttachment(Path.GetFileName(path), ContentTypeOf(path), await File.ReadAllBytesAsync(path, cancellationToken)));
+            attachments.Add(new OutgoingAttachment(Path.GetFileName(path), ContentTypeOf(path), await InputFile.ReadBytesAsync("--attach", path, cancellationToken)));
         }
 
         var mail = new OutgoingMail(accountId, to, args.Get("subject") ?? throw new HostException("send needs --subject TEXT."))
@@ -64,10 +64,10 @@ internal static class SendCommands
             }
         }
 
-        return receipt.Status is OutgoingStatus.Failed or OutgoingStatus.DeliveryUnknown ? 3 : 0;
+        return Code(receipt.Status);
     }
 
-    public static async Task<int> OutboxAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> OutboxAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
@@ -75,24 +75,31 @@ internal static class SendCommands
         switch (verb)
         {
             case "list":
-                long? accountId = args.Get("account") is { } a ? Parse(a, "--account") : null;
-                var entries = await outbox.ListAsync(accountId, args.Get("limit") is { } l ? (int)Parse(l, "--limit") : 100, cancellationToken);
+                var accountId = args.Number("account");
+                var entries = await outbox.ListAsync(accountId, (int)Math.Min(args.Number("limit") ?? 100, int.MaxValue), cancellationToken);
                 if (args.Json)
                 {
                     Output.Json(entries);
-                    return 0;
+                    return ExitCode.Ok;
                 }
 
+                if (entries.Count == 0)
+                {
+                    Output.Line(accountId is { } id ? $"The outbox of account {id} is empty." : "The outbox is empty.");
+                    return ExitCode.Ok;
+                }
+
+                Output.Header($"{"ID",5} {"STATUS",-16} {"SENT COPY",-13} TRIES  {"CREATED",-16}  RECIPIENTS  SUBJECT");
                 foreach (var e in entries)
                 {
-                    Output.Line($"{e.OutboxId,5} {e.Status,-16} {e.SentCopy,-13} {e.Attempts,2}x  {e.CreatedAt:yyyy-MM-dd HH:mm}  {string.Join(", ", e.Recipients)}  {e.Subject}");
+                    Output.Line($"{e.OutboxId,5} {e.Status,-16} {e.SentCopy,-13} {e.Attempts,4}x  {e.CreatedAt:yyyy-MM-dd HH:mm}  {string.Join(", ", e.Recipients)}  {e.Subject}");
                     if (e.Reason is { } reason)
                     {
                         Output.Line("      " + reason);
                     }
                 }
 
-                return 0;
+                return ExitCode.Ok;
             case "retry":
                 return Show(args, await outbox.RetryAsync(args.Id(2, "ID"), cancellationToken));
             case "resolve":
@@ -114,22 +121,22 @@ internal static class SendCommands
                     Output.Line($"{done} messages sent or filed.");
                 }
 
-                return 0;
+                return ExitCode.Ok;
             default:
                 throw new HostException($"Unknown outbox command '{verb}': use list, retry ID, resolve ID sent|resend, or run.");
         }
     }
 
-    public static async Task<int> StatusAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> StatusAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var messageId = args.Word(1, "MESSAGE-ID");
         var entry = await scope.ServiceProvider.GetRequiredService<IOutbox>().FindAsync(messageId, cancellationToken)
-            ?? throw new HostException($"No outgoing message has the Message-ID {messageId}.");
+            ?? throw new HostException($"No outgoing message has the Message-ID {messageId}.", ExitCode.NotFound);
         if (args.Json)
         {
             Output.Json(entry);
-            return 0;
+            return ExitCode.Ok;
         }
 
         Output.Line($"{entry.Status}  (outbox {entry.OutboxId}, {entry.Attempts} attempts, Sent copy {entry.SentCopy})");
@@ -143,10 +150,10 @@ internal static class SendCommands
             Output.Line($"  {r.ReportedAt:yyyy-MM-dd HH:mm}  {r.Kind,-9} {r.Recipient}  {r.Detail}");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    public static async Task<int> ReadReceiptAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> ReadReceiptAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var receipts = scope.ServiceProvider.GetRequiredService<IReadReceipts>();
@@ -164,7 +171,7 @@ internal static class SendCommands
                 Output.Line(request is null ? "No unanswered request for a read receipt." : $"The sender asks for a read receipt to {request.NotifyAddress} (policy: {request.Policy}{(request.OutsideTenantDomains ? ", outside the company's domains" : "")}).");
             }
 
-            return 0;
+            return ExitCode.Ok;
         }
 
         if (answer is not ("send" or "decline"))
@@ -182,10 +189,18 @@ internal static class SendCommands
             Output.Line(sent is null ? "Answered; no receipt sent." : $"Read receipt: outbox {sent.OutboxId}, {sent.Status}.");
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
 
-    private static int Show(Arguments args, SendReceipt receipt)
+    /// <summary>A send's outcome as an exit code: accepted or queued for a retry is done; refused for good or possibly sent is not.</summary>
+    private static ExitCode Code(OutgoingStatus status) => status switch
+    {
+        OutgoingStatus.Failed => ExitCode.ServerRefused,
+        OutgoingStatus.DeliveryUnknown => ExitCode.DeliveryUnknown,
+        _ => ExitCode.Ok,
+    };
+
+    private static ExitCode Show(Arguments args, SendReceipt receipt)
     {
         if (args.Json)
         {
@@ -196,14 +211,11 @@ internal static class SendCommands
             Output.Line($"Outbox {receipt.OutboxId}: {receipt.Status}" + (receipt.Reason is { } r ? $" — {r}" : ""));
         }
 
-        return 0;
+        return Code(receipt.Status);
     }
 
     private static List<string> Addresses(Arguments args, string name) =>
         args.GetAll(name).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-
-    private static long Parse(string value, string what) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new HostException($"{what} must be a number.");
 
     private static string ContentTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

@@ -8,7 +8,7 @@ namespace DevHost.Commands;
 /// <summary><c>tabs [ACCOUNT]</c>: renders every settings tab as the host would, with labels, values and validation messages.</summary>
 internal static class TabsCommand
 {
-    public static async Task<int> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
+    public static async Task<ExitCode> RunAsync(HostRuntime host, Arguments args, CancellationToken cancellationToken)
     {
         using var scope = host.Services.CreateScope();
         var settings = scope.ServiceProvider.GetRequiredService<IImapAccountSettings>();
@@ -27,7 +27,7 @@ internal static class TabsCommand
         if (args.Json)
         {
             Output.Json(new { accountId, culture = host.Culture.Name, tabs = rendered });
-            return 0;
+            return ExitCode.Ok;
         }
 
         foreach (var view in views)
@@ -40,14 +40,7 @@ internal static class TabsCommand
 
             foreach (var field in view.Fields)
             {
-                var value = field.Kind switch
-                {
-                    FieldKind.Action => "",
-                    FieldKind.FolderTree => $"{view.Folders.Count} folders",
-                    FieldKind.Choice => field.Options.FirstOrDefault(o => o.Value == field.Value)?.Label ?? field.Value ?? "",
-                    _ => field.Value ?? "",
-                };
-                Output.Line($"  {field.Label}: {value}");
+                Output.Line("  " + Render(field, view.Folders.Count));
             }
 
             foreach (var row in view.Folders)
@@ -56,6 +49,20 @@ internal static class TabsCommand
             }
         }
 
-        return 0;
+        return ExitCode.Ok;
     }
+
+    /// <summary>
+    /// One field as a form shows it, using only the words the module gave in the user's language: a button for an
+    /// action, a tick box for a checkbox, the chosen option's label, and an empty box's help as its placeholder.
+    /// </summary>
+    private static string Render(SettingsField field, int folderCount) => field.Kind switch
+    {
+        FieldKind.Action => $"[{field.Label}]" + (field.Help.Length > 0 ? "  " + field.Help : ""),
+        FieldKind.Checkbox => $"{field.Label}: [{(field.Value == "true" ? 'x' : ' ')}]",
+        FieldKind.FolderTree => $"{field.Label}: {field.Value ?? folderCount.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        FieldKind.Choice => $"{field.Label}: {field.Options.FirstOrDefault(o => o.Value == field.Value)?.Label ?? field.Value ?? ""}",
+        FieldKind.Text or FieldKind.Number when string.IsNullOrEmpty(field.Value) && field.Help.Length > 0 => $"{field.Label}: ({field.Help})",
+        _ => $"{field.Label}: {field.Value ?? ""}",
+    };
 }

@@ -1,16 +1,22 @@
+using System.Globalization;
+
 namespace DevHost.Hosting;
 
-/// <summary>The command line: command words first, then <c>--option value</c> pairs and <c>--flag</c>s.</summary>
+/// <summary>
+/// The command line: command words, <c>--option value</c> pairs and <c>--flag</c>s. Which options take a value comes from
+/// <see cref="CommandSpecs"/>; an option no command knows is kept by name (its would-be value stays a word) so that the
+/// command can refuse it by name.
+/// </summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> Flags =
-    [
-        "json", "default", "accept-plaintext", "all", "verbose", "read-receipt", "delivery-receipt", "no-default", "help", "quiet", "debug", "yes",
-    ];
-
     private readonly Dictionary<string, List<string>> options = new(StringComparer.Ordinal);
 
     public Arguments(IReadOnlyList<string> args)
+        : this(args, CommandSpecs.TakesValue)
+    {
+    }
+
+    public Arguments(IReadOnlyList<string> args, IReadOnlyDictionary<string, bool> takesValue)
     {
         var words = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -30,7 +36,7 @@ internal sealed class Arguments
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
-            else if (Flags.Contains(name))
+            else if (!takesValue.TryGetValue(name, out var needsValue) || !needsValue)
             {
                 value = "true";
             }
@@ -65,10 +71,17 @@ internal sealed class Arguments
     public IReadOnlyList<string> GetAll(string name) => options.TryGetValue(name, out var list) ? list : [];
 
     public string Word(int index, string what) =>
-        index < Words.Count ? Words[index] : throw new HostException($"Missing {what}.");
+        index < Words.Count ? Words[index] : throw new HostException($"Missing {what}. Run '{(Words.Count > 0 ? Words[0] + " " : "")}--help' for the usage.");
 
     public long Id(int index, string what) =>
-        long.TryParse(Word(index, what), out var id) ? id : throw new HostException($"{what} must be a number, not '{Words[index]}'.");
+        long.TryParse(Word(index, what), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw new HostException($"{what} must be a number, not '{Words[index]}'.");
+
+    /// <summary>The value of <c>--name</c> as a whole number, or null when it is not given.</summary>
+    /// <exception cref="HostException">The value is not a whole number (exit code <see cref="ExitCode.Usage"/>).</exception>
+    public long? Number(string name) =>
+        Get(name) is not { } text ? null
+        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+        : throw new HostException($"--{name} must be a whole number, not '{text}'.");
 
     public IEnumerable<string> Names => options.Keys;
 }

@@ -30,6 +30,7 @@ internal sealed class HostRuntime : IAsyncDisposable
 
     public static async Task<HostRuntime> StartAsync(Arguments args, CancellationToken cancellationToken)
     {
+        var culture = CommandSpecs.Culture(args.Get("culture"));
         var pluginFolder = args.Get("plugins") ?? Path.Combine(AppContext.BaseDirectory, "plugins", "ImapMail");
         var plugin = PluginLoader.Load(pluginFolder);
 
@@ -43,9 +44,8 @@ internal sealed class HostRuntime : IAsyncDisposable
         var database = new HostDatabase(dialect, target);
         var keyFile = args.Get("key-file") ?? (dialect == SqlDialect.Sqlite ? database.Location + ".key" : "imapmail.key");
 
-        var culture = CultureInfo.GetCultureInfo(args.Get("culture") ?? "en");
-        var tenantId = long.TryParse(args.Get("tenant") ?? "1", out var t) ? t : throw new HostException("--tenant must be a number.");
-        var tenant = new HostTenantContext(tenantId, args.Get("user") ?? "admin", !string.Equals(args.Get("role"), "user", StringComparison.OrdinalIgnoreCase), culture);
+        var tenantId = args.Number("tenant") ?? 1;
+        var tenant = new HostTenantContext(tenantId, args.Get("as-user") ?? "admin", !string.Equals(args.Get("role"), "user", StringComparison.OrdinalIgnoreCase), culture);
 
         var services = new ServiceCollection();
         services.AddLogging(b => b.ClearProviders().AddProvider(new StderrLoggerProvider(args.Has("debug") ? LogLevel.Debug : args.Has("verbose") ? LogLevel.Information : LogLevel.Warning)).SetMinimumLevel(LogLevel.Trace));

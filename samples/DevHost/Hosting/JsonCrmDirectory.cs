@@ -17,14 +17,15 @@ internal sealed class JsonCrmDirectory : ICrmDirectory
             return;
         }
 
-        if (!File.Exists(path))
+        using var stream = InputFile.Open("--crm", path);
+        try
         {
-            throw new HostException($"The CRM file '{path}' does not exist.");
+            customers = JsonSerializer.Deserialize<CrmFile>(stream, ReadOptions)?.Customers ?? [];
         }
-
-        using var stream = File.OpenRead(path);
-        var file = JsonSerializer.Deserialize<CrmFile>(stream, ReadOptions);
-        customers = file?.Customers ?? [];
+        catch (JsonException ex)
+        {
+            throw new HostException($"--crm {path}: not a CRM file ({ex.Message}).", ExitCode.Invalid);
+        }
     }
 
     /// <summary>How many lookups were made, for the reference host's statistics.</summary>

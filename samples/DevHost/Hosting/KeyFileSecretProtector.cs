@@ -17,26 +17,46 @@ internal sealed class KeyFileSecretProtector : ISecretProtector
     {
         if (File.Exists(keyFile))
         {
-            key = Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
+            try
+            {
+                key = Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                throw new HostException($"The key file '{keyFile}' cannot be read as a key ({ex.Message}).", ExitCode.Invalid);
+            }
+
             if (key.Length != 32)
             {
-                throw new HostException($"The key file '{keyFile}' is not a 256-bit key.");
+                throw new HostException($"The key file '{keyFile}' is not a 256-bit key.", ExitCode.Invalid);
             }
         }
         else
         {
             key = RandomNumberGenerator.GetBytes(32);
-            var directory = Path.GetDirectoryName(Path.GetFullPath(keyFile))!;
-            Directory.CreateDirectory(directory);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            try
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                Create(keyFile, key);
             }
-
-            using var stream = new FileStream(keyFile, options);
-            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new HostException($"The key file '{keyFile}' cannot be created ({ex.Message}). Give --key-file FILE in a folder this user can write.", ExitCode.Storage);
+            }
         }
+    }
+
+    private static void Create(string keyFile, byte[] key)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(keyFile))!;
+        Directory.CreateDirectory(directory);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(keyFile, options);
+        stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
     }
 
     public string Protect(string plaintext)

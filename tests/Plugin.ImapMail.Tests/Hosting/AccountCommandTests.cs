@@ -54,7 +54,7 @@ public sealed class AccountCommandTests
         var result = await DevHostProcess.RunAsync(["account", "add", "--name", "X", "--email", "x@acme.no", "--imap-host", "imap.acme.no",
             "--user", "x", "--password-file", "-", "--role", "user", "--json", "--db", Path.Combine(folder, "x.db")], stdin: "pw\n");
 
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(4, result.ExitCode);
         Assert.Equal("notPermitted", result.Json.GetProperty("error").GetProperty("kind").GetString());
     }
 }

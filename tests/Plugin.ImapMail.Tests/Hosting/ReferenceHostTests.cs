@@ -39,7 +39,7 @@ public sealed class ReferenceHostTests
 
         var result = await DevHostProcess.RunAsync(["plugins", "--plugins", copy, "--db", Path.Combine(copy, "x.db")]);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(13, result.ExitCode);
         Assert.Contains("needs host API 2.0", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(copy, "x.db")), "the database must not be touched when the plugin is refused");
     }
