@@ -271,4 +271,65 @@ public sealed class CrmLinkerTests
         var refused = await Assert.ThrowsAsync<Contracts.Hosting.ImapMailException>(() => user.Get<ICrmLinks>().SavePolicyAsync(new CrmLinkingPolicy(true, [], [])));
         Assert.Equal(Contracts.Hosting.ImapMailErrorKind.NotPermitted, refused.Kind);
     }
+
+    [Fact]
+    public async Task AReplyDatedBeforeTheMessageItAnswers_InOneBatch_IsStillLinkedByThread()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var question = Mail("kari@acme.no", "sales@us.test", sentAt: 2_000);
+        var reply = Mail("new.person@elsewhere.test", "sales@us.test", inReplyTo: question.MessageId, sentAt: 1_000);
+
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [question, reply]);
+
+        var replyLink = Assert.Single(await setup.RowsAsync([reply]));
+        Assert.Equal(("C1", CrmLinkReason.Thread), (replyLink.CustomerId, replyLink.ParsedReason));
+    }
+
+    [Fact]
+    public async Task RelinkOfJunk_KeepsTheLinksOfTheSameMessagesCopyInTheInbox()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var message = Mail("kari@acme.no", "sales@us.test");
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [message]);
+
+        var (added, removed) = await setup.Linker().RelinkAsync(setup.Account, Setup.Folder("junk"), [message]);
+
+        Assert.Equal((0, 0), (added, removed));
+        var link = Assert.Single(await setup.LinksAsync());
+        Assert.Equal(("C1", CrmLinkReason.Address), (link.CustomerId, link.Reason));
+    }
+
+    [Fact]
+    public async Task Relink_AfterTheCrmChanged_GivesALinkItsNewReason_AndTheRepliesFollowInOnePass()
+    {
+        var told = new List<CrmLinkChange>();
+        var listener = new Mock<ICrmLinkListener>();
+        listener.Setup(l => l.OnLinksChangedAsync(It.IsAny<IReadOnlyList<CrmLinkChange>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<CrmLinkChange> changes, CancellationToken _) => told.AddRange(changes))
+            .Returns(Task.CompletedTask);
+        await using var setup = await CreateAsync(Acme);
+        var byDomain = Mail("someone.else@acme.no", "sales@us.test");
+        var question = Mail("post@acme.no", "sales@us.test");
+        var reply = Mail("stranger@elsewhere.test", "sales@us.test", inReplyTo: question.MessageId);
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [byDomain, question, reply]);
+        Assert.Equal(
+            [(byDomain.MessageId!, "C1", CrmLinkReason.Domain), (question.MessageId!, "C1", CrmLinkReason.Address), (reply.MessageId!, "C1", CrmLinkReason.Thread)],
+            (await setup.LinksAsync()).Select(l => (l.MessageKey, l.CustomerId, l.Reason)));
+
+        // The CRM now knows someone.else as a contact of C1, and post@acme.no no longer belongs to anyone.
+        var changedCrm = new Mock<ICrmDirectory>();
+        changedCrm.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CrmLookupResult([new CrmAddressMatch("someone.else@acme.no", "C1", "Acme AS", "P2", "Someone")], []));
+        await using var changed = await ModuleHarness.CreateAsync(
+            setup.Harness.Services.GetRequiredService<Contracts.Hosting.IHostDatabase>(),
+            configure: s => s.AddSingleton(changedCrm.Object).AddSingleton(listener.Object));
+        var (added, removed) = await changed.Get<CrmLinker>().RelinkAsync(setup.Account, Setup.Folder(), [reply, question, byDomain]);
+        await changed.Get<CrmLinker>().NotifyPendingAsync(setup.Account.Id);
+
+        Assert.Equal((1, 2), (added, removed));
+        var link = Assert.Single(await changed.Get<ICrmLinks>().ListAsync(setup.Account.Id));
+        Assert.Equal((byDomain.MessageId, "C1", "P2", CrmLinkReason.Address), (link.MessageKey, link.CustomerId, link.ContactId, link.Reason));
+        Assert.Contains(told, c => c.MessageId == byDomain.MessageId && c.Kind == CrmLinkChangeKind.Linked && c.Reason == CrmLinkReason.Address);
+        Assert.Equal(2, told.Count(c => c.Kind == CrmLinkChangeKind.Unlinked));
+    }
 }
