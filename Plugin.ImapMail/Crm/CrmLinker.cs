@@ -42,7 +42,8 @@ internal sealed class CrmLinker(
 
     /// <summary>
     /// Runs the chain again over messages (ReIndex, "re-link account"): automatic links that no longer hold are removed,
-    /// new ones added; a person's choices stay as they are.
+    /// new ones added, and one the chain now gives another reason is changed (counted with the added: the host is told
+    /// of it again); a person's choices stay as they are.
     /// </summary>
     public async Task<(int Added, int Removed)> RelinkAsync(Account account, StoredFolder folder, IReadOnlyList<IndexedMessage> messages, CancellationToken cancellationToken = default)
     {

@@ -332,4 +332,25 @@ public sealed class CrmLinkerTests
         Assert.Contains(told, c => c.MessageId == byDomain.MessageId && c.Kind == CrmLinkChangeKind.Linked && c.Reason == CrmLinkReason.Address);
         Assert.Equal(2, told.Count(c => c.Kind == CrmLinkChangeKind.Unlinked));
     }
+
+    [Fact]
+    public async Task AMessageWaitingForAChoice_IsLinked_WhenRelinkFindsItsAddressNoLongerAmbiguous()
+    {
+        await using var setup = await CreateAsync(Acme, new CrmSettings { LinkAllWhenAmbiguous = false });
+        var message = Mail("shared@partner.no", "sales@us.test");
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [message]);
+        Assert.Empty(await setup.LinksAsync());
+        var oneOwner = new Mock<ICrmDirectory>();
+        oneOwner.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CrmLookupResult([new CrmAddressMatch("shared@partner.no", "C2", "Beta AS", null, null)], []));
+        await using var changed = await ModuleHarness.CreateAsync(
+            setup.Harness.Services.GetRequiredService<Contracts.Hosting.IHostDatabase>(),
+            configure: s => s.AddSingleton(oneOwner.Object));
+
+        var (added, _) = await changed.Get<CrmLinker>().RelinkAsync(setup.Account, Setup.Folder(), [message]);
+
+        Assert.Equal(1, added);
+        var link = Assert.Single(await changed.Get<ICrmLinks>().ListAsync(setup.Account.Id));
+        Assert.Equal(("C2", CrmLinkReason.Address, false), (link.CustomerId, link.Reason, link.Manual));
+    }
 }
