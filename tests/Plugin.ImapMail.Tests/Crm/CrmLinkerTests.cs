@@ -48,14 +48,14 @@ public sealed class CrmLinkerTests
         public ValueTask DisposeAsync() => Harness.DisposeAsync();
     }
 
-    private static async Task<Setup> CreateAsync(CrmLookupResult answer, CrmSettings? settings = null, bool linkToCrm = true)
+    private static async Task<Setup> CreateAsync(CrmLookupResult answer, CrmSettings? settings = null, bool linkToCrm = true, string dialect = "sqlite")
     {
         var directory = new Mock<ICrmDirectory>();
         directory.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((CrmLookupRequest request, CancellationToken _) => new CrmLookupResult(
                 answer.Addresses.Where(a => request.Addresses.Contains(a.Address)).ToList(),
                 answer.Domains.Where(d => request.Domains.Contains(d.Domain)).ToList()));
-        var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"), configure: s => s.AddSingleton(directory.Object));
+        var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect), configure: s => s.AddSingleton(directory.Object));
         var accounts = harness.Get<AccountStore>();
         var id = await accounts.InsertAsync(new AccountSettings { Name = "Sales", Email = "sales@us.test", ImapHost = "imap.us.test", ImapUser = "sales", LinkToCrm = linkToCrm }, "x", null);
         await accounts.InsertAsync(new AccountSettings { Name = "Support", Email = "support@us.test", ImapHost = "imap.us.test", ImapUser = "support" }, "x", null);
@@ -299,15 +299,16 @@ public sealed class CrmLinkerTests
         Assert.Equal(("C1", CrmLinkReason.Address), (link.CustomerId, link.Reason));
     }
 
-    [Fact]
-    public async Task Relink_AfterTheCrmChanged_GivesALinkItsNewReason_AndTheRepliesFollowInOnePass()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Relink_AfterTheCrmChanged_GivesALinkItsNewReason_AndTheRepliesFollowInOnePass(string dialect)
     {
         var told = new List<CrmLinkChange>();
         var listener = new Mock<ICrmLinkListener>();
         listener.Setup(l => l.OnLinksChangedAsync(It.IsAny<IReadOnlyList<CrmLinkChange>>(), It.IsAny<CancellationToken>()))
             .Callback((IReadOnlyList<CrmLinkChange> changes, CancellationToken _) => told.AddRange(changes))
             .Returns(Task.CompletedTask);
-        await using var setup = await CreateAsync(Acme);
+        await using var setup = await CreateAsync(Acme, dialect: dialect);
         var byDomain = Mail("someone.else@acme.no", "sales@us.test");
         var question = Mail("post@acme.no", "sales@us.test");
         var reply = Mail("stranger@elsewhere.test", "sales@us.test", inReplyTo: question.MessageId);
@@ -333,10 +334,11 @@ public sealed class CrmLinkerTests
         Assert.Equal(2, told.Count(c => c.Kind == CrmLinkChangeKind.Unlinked));
     }
 
-    [Fact]
-    public async Task AMessageWaitingForAChoice_IsLinked_WhenRelinkFindsItsAddressNoLongerAmbiguous()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task AMessageWaitingForAChoice_IsLinked_WhenRelinkFindsItsAddressNoLongerAmbiguous(string dialect)
     {
-        await using var setup = await CreateAsync(Acme, new CrmSettings { LinkAllWhenAmbiguous = false });
+        await using var setup = await CreateAsync(Acme, new CrmSettings { LinkAllWhenAmbiguous = false }, dialect: dialect);
         var message = Mail("shared@partner.no", "sales@us.test");
         await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [message]);
         Assert.Empty(await setup.LinksAsync());
