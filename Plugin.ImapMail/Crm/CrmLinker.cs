@@ -37,7 +37,7 @@ internal sealed class CrmLinker(
         }
 
         var desired = await ComputeAsync(account.Id, batch, cancellationToken);
-        return await links.ApplyAsync(account.Id, desired, [], cancellationToken);
+        return await links.ApplyAsync(account.Id, desired, [], replace: false, cancellationToken);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ internal sealed class CrmLinker(
             var existing = await links.RowsForKeysAsync(account.Id, batch.Select(m => m.LinkKey).Distinct().ToList(), cancellationToken);
             var wanted = desired.Select(d => (d.MessageKey, d.CustomerId)).ToHashSet();
             var stale = existing.Where(e => e.ManualState is null && !wanted.Contains((e.MessageKey, e.CustomerId))).ToList();
-            added += await links.ApplyAsync(account.Id, desired, stale, cancellationToken);
+            added += await links.ApplyAsync(account.Id, desired, stale, replace: true, cancellationToken);
             removed += stale.Count;
         }
 

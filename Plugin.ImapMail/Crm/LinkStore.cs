@@ -103,12 +103,13 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
     }
 
     /// <summary>
-    /// Applies the chain's result, one link per (message, customer): new links are added; an automatic link the chain now
-    /// gives another reason or contact is updated; a link waiting for a person's choice, or a removal not yet told to the
-    /// host, becomes a link again when the chain now makes it. A person's choice is never touched. The automatic links in
-    /// <paramref name="remove"/> become removal notices for the host. One transaction. Returns the links added or changed.
+    /// Applies the chain's result, one link per (message, customer): new links are added; a link waiting for a person's
+    /// choice, or a removal not yet told to the host, becomes a link again when the chain now makes it; with
+    /// <paramref name="replace"/> (a re-link), an automatic link the chain now gives another reason or contact is updated.
+    /// A person's choice is never touched. The automatic links in <paramref name="remove"/> become removal notices for the
+    /// host. One transaction. Returns the links added or changed.
     /// </summary>
-    public async Task<int> ApplyAsync(long accountId, IReadOnlyList<DesiredLink> add, IReadOnlyList<CrmLink> remove, CancellationToken cancellationToken = default)
+    public async Task<int> ApplyAsync(long accountId, IReadOnlyList<DesiredLink> add, IReadOnlyList<CrmLink> remove, bool replace, CancellationToken cancellationToken = default)
     {
         if (add.Count == 0 && remove.Count == 0)
         {
@@ -119,16 +120,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var added = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
-            VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
-            ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
-                reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
-             WHERE excluded.manual_state IS NULL
-               AND ((imapmail_crm_link.manual_state IS NULL
-                     AND (imapmail_crm_link.reason <> excluded.reason OR COALESCE(imapmail_crm_link.contact_id, '') <> COALESCE(excluded.contact_id, '')))
-                    OR imapmail_crm_link.manual_state IN ('choice', 'removed'))
-            """,
+            replace ? ApplyReplacing : ApplyAdding,
             add.Select(l => new
             {
                 tenant = tenant.TenantId,
@@ -151,6 +143,25 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
+
+    private const string ApplyAdding = """
+        INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
+        VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+        ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
+            reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
+         WHERE excluded.manual_state IS NULL AND imapmail_crm_link.manual_state IN ('choice', 'removed')
+        """;
+
+    private const string ApplyReplacing = """
+        INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
+        VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+        ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
+            reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
+         WHERE excluded.manual_state IS NULL
+           AND (imapmail_crm_link.manual_state IN ('choice', 'removed')
+                OR (imapmail_crm_link.manual_state IS NULL
+                    AND (imapmail_crm_link.reason <> excluded.reason OR COALESCE(imapmail_crm_link.contact_id, '') <> COALESCE(excluded.contact_id, ''))))
+        """;
 
     /// <summary>Links and removals the host's listeners have not yet been told of, with what the card shows of the message.</summary>
     public async Task<IReadOnlyList<PendingLinkChange>> PendingAsync(long accountId, CancellationToken cancellationToken = default)

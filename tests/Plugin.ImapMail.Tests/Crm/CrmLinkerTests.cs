@@ -355,4 +355,21 @@ public sealed class CrmLinkerTests
         var link = Assert.Single(await changed.Get<ICrmLinks>().ListAsync(setup.Account.Id));
         Assert.Equal(("C2", CrmLinkReason.Address, false), (link.CustomerId, link.Reason, link.Manual));
     }
+
+    [Fact]
+    public async Task ACopyOfALinkedMessageInAnotherFolder_DoesNotChangeItsLinksReason_OnlyRelinkDoes()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var question = Mail("post@acme.no", "sales@us.test");
+        var reply = Mail("kari@acme.no", "sales@us.test", inReplyTo: question.MessageId);
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [question, reply]);
+        // The same message (same Message-ID) as another folder's copy has it: without the In-Reply-To line.
+        var copy = new IndexedMessage { Uid = 1, MessageId = reply.MessageId, FromAddr = reply.FromAddr, ToAddrs = reply.ToAddrs, SentAt = reply.SentAt, Fingerprint = "copy" };
+        var archive = new StoredFolder { Path = "Archive", DetectedRole = "archive", DetectedSource = "specialuse" };
+
+        var added = await setup.Linker().LinkNewAsync(setup.Account, archive, [copy]);
+
+        Assert.Equal(0, added);
+        Assert.Equal(CrmLinkReason.Thread, Assert.Single(await setup.RowsAsync([reply])).ParsedReason);
+    }
 }
