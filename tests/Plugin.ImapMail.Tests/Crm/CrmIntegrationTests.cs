@@ -63,9 +63,10 @@ public sealed class CrmIntegrationTests(ITestOutputHelper output)
     /// <summary>
     /// A CRM built from the corpus's own traffic: a customer owning the busiest list address (a registered address);
     /// three customers with two frequent senders each as contacts; one of their senders also owned by a fourth customer
-    /// (ambiguous: both get it); the busiest Reply-To address; a busy sender domain, and a customer's registered domain
-    /// next to its contact's address; a free-mail domain and a tenant-added free-mail domain registered by customers
-    /// that must never get a domain link. One frequent sender is excluded by the tenant.
+    /// (ambiguous: both get it); the busiest Reply-To address; a busy sender domain; a contact's domain, registered both
+    /// by the contact's own customer (an address link wins over it) and by another one; a free-mail domain and a
+    /// tenant-added free-mail domain registered by customers that must never get a domain link. One frequent sender is
+    /// excluded by the tenant.
     /// </summary>
     private static (CrmLookupResult Crm, string Excluded, string ExtraFreeMail) CompletenessCrm(IReadOnlyList<MimeMessage> messages)
     {
@@ -81,6 +82,7 @@ public sealed class CrmIntegrationTests(ITestOutputHelper output)
         var busyDomain = Busiest(from.Where(a => a != list && !senders.Contains(a)).Select(DomainOf))
             .First(d => !free.Contains(d) && d != DomainOf(list) && senders.All(s => DomainOf(s) != d));
         var contactDomain = senders.Select(DomainOf).First(d => !free.Contains(d) && d != DomainOf(list));
+        var contactsCustomer = new[] { "P1", "P2", "P3", "P1", "P2", "P3", "P1" }[senders.FindIndex(s => DomainOf(s) == contactDomain)];
         var freeMail = Busiest(from.Select(DomainOf)).First(free.Contains);
         var extraFreeMail = Busiest(from.Select(DomainOf)).First(d => !free.Contains(d) && d != busyDomain && d != contactDomain && d != DomainOf(list));
         var crm = new CrmLookupResult(
@@ -98,7 +100,8 @@ public sealed class CrmIntegrationTests(ITestOutputHelper output)
             ],
             [
                 new CrmDomainMatch(busyDomain, "DOM", "The busy domain"),
-                new CrmDomainMatch(contactDomain, "CD", "The domain of a contact's firm"),
+                new CrmDomainMatch(contactDomain, contactsCustomer, "The contact's own firm"),
+                new CrmDomainMatch(contactDomain, "CD", "Another firm at the contact's domain"),
                 new CrmDomainMatch(freeMail, "FREE", "Registered a free-mail domain"),
                 new CrmDomainMatch(extraFreeMail, "EXTRA", "Registered a domain the tenant calls free-mail"),
             ]);
