@@ -36,24 +36,32 @@ internal sealed class CrmLinker(
             return 0;
         }
 
-        var desired = await ComputeAsync(batch, cancellationToken);
-        return await links.ApplyAsync(account.Id, desired, [], cancellationToken);
+        var desired = await ComputeAsync(account.Id, batch, cancellationToken);
+        return await links.ApplyAsync(account.Id, desired, [], replace: false, cancellationToken);
     }
 
     /// <summary>
     /// Runs the chain again over messages (ReIndex, "re-link account"): automatic links that no longer hold are removed,
-    /// new ones added; a person's choices stay as they are.
+    /// new ones added, and one the chain now gives another reason is changed (counted with the added: the host is told
+    /// of it again); a person's choices stay as they are.
     /// </summary>
     public async Task<(int Added, int Removed)> RelinkAsync(Account account, StoredFolder folder, IReadOnlyList<IndexedMessage> messages, CancellationToken cancellationToken = default)
     {
+        if (account.Settings.LinkToCrm && !ShouldLink(account, folder))
+        {
+            // Junk, Trash and Drafts make no links, and take none away: a link belongs to the message's identity, which
+            // a copy in another folder (or the message before it was moved here) holds.
+            return (0, 0);
+        }
+
         int added = 0, removed = 0;
         foreach (var batch in messages.Chunk(Sync.FolderSynchronizer.BatchSize))
         {
-            var desired = ShouldLink(account, folder) ? await ComputeAsync(batch, cancellationToken) : [];
+            var desired = ShouldLink(account, folder) ? await ComputeAsync(account.Id, batch, cancellationToken) : [];
             var existing = await links.RowsForKeysAsync(account.Id, batch.Select(m => m.LinkKey).Distinct().ToList(), cancellationToken);
             var wanted = desired.Select(d => (d.MessageKey, d.CustomerId)).ToHashSet();
             var stale = existing.Where(e => e.ManualState is null && !wanted.Contains((e.MessageKey, e.CustomerId))).ToList();
-            added += await links.ApplyAsync(account.Id, desired, stale, cancellationToken);
+            added += await links.ApplyAsync(account.Id, desired, stale, replace: true, cancellationToken);
             removed += stale.Count;
         }
 
@@ -115,7 +123,7 @@ internal sealed class CrmLinker(
     public static bool ShouldLink(Account account, StoredFolder folder) =>
         account.Settings.LinkToCrm && folder.Role is not (FolderRole.Junk or FolderRole.Trash or FolderRole.Drafts);
 
-    private async Task<List<DesiredLink>> ComputeAsync(IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken)
+    private async Task<List<DesiredLink>> ComputeAsync(long accountId, IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken)
     {
         settings ??= await settingsStore.GetAsync(cancellationToken);
         ownAddresses ??= (await accounts.ListAsync(cancellationToken))
@@ -124,17 +132,34 @@ internal sealed class CrmLinker(
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         // Mail to or from an excluded address or domain is never linked.
-        var candidates = batch
+        var candidates = ParentsFirst(batch
             .Where(m => !CrmMatcher.Participants(m, ownAddresses).Any(settings.IsExcluded))
             .OrderBy(m => m.SentAt ?? m.InternalDate ?? 0)
-            .ToList();
+            .ThenBy(m => m.Uid)
+            .ToList());
         if (candidates.Count == 0)
         {
             return [];
         }
 
-        var parentKeys = candidates.SelectMany(CrmMatcher.Parents).Distinct().ToList();
-        var known = await links.InForceForKeysAsync(parentKeys, cancellationToken);
+        var parentKeys = candidates.SelectMany(CrmMatcher.Parents).ToHashSet(StringComparer.Ordinal);
+        var stored = await links.InForceForKeysAsync(parentKeys, cancellationToken);
+        var known = stored.GroupBy(l => l.MessageKey, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(string CustomerId, string? ContactId)>)g.Select(l => (l.CustomerId, l.ContactId)).ToList(), StringComparer.Ordinal);
+
+        // A parent in this batch is linked as the chain decides now (nothing, when it is excluded), plus what no run of
+        // the chain changes: a person's links, and the links other accounts hold for the same message; less what a
+        // person unlinked here. Stored automatic links of this account are not taken over: a re-link replaces them.
+        var answered = batch.Where(m => !string.IsNullOrEmpty(m.MessageId) && parentKeys.Contains(m.MessageId)).Select(m => m.MessageId!).ToHashSet(StringComparer.Ordinal);
+        var keep = stored.Where(l => l.AccountId != accountId || l.ManualState == "linked").ToLookup(l => l.MessageKey, StringComparer.Ordinal);
+        var unlinked = (answered.Count == 0 ? [] : await links.RowsForKeysAsync(accountId, answered.ToList(), cancellationToken))
+            .Where(l => l.ManualState == "unlinked")
+            .ToLookup(l => l.MessageKey, StringComparer.Ordinal);
+        foreach (var key in answered)
+        {
+            known[key] = keep[key].Select(l => (l.CustomerId, l.ContactId)).ToList();
+        }
+
         var addresses = candidates.SelectMany(m => CrmMatcher.Participants(m, ownAddresses)).Distinct().ToList();
         var domains = addresses.Select(CrmMatcher.Domain).Where(d => !settings.IsFreeMail(d)).Distinct().ToList();
         var lookup = new CrmLookupResult([], []);
@@ -150,14 +175,56 @@ internal sealed class CrmLinker(
         {
             var found = CrmMatcher.Match(message, ownAddresses, known, lookup, settings);
             desired.AddRange(found);
-            var inForce = found.Where(f => !f.NeedsChoice).Select(f => (f.CustomerId, f.ContactId)).ToList();
-            if (inForce.Count > 0 && !string.IsNullOrEmpty(message.MessageId))
+            if (message.MessageId is { } id && answered.Contains(id))
             {
-                // A reply later in the same batch finds its parent's links here.
-                known[message.MessageId] = inForce;
+                // A reply later in the batch finds its parent's links here (parents come first).
+                var blocked = unlinked[id].Select(l => l.CustomerId).ToHashSet(StringComparer.Ordinal);
+                known[id] = known[id]
+                    .Concat(found.Where(f => !f.NeedsChoice && !blocked.Contains(f.CustomerId)).Select(f => (f.CustomerId, f.ContactId)))
+                    .DistinctBy(l => l.CustomerId)
+                    .ToList();
             }
         }
 
-        return desired;
+        // One link per (message, customer), with the strongest reason: copies of a message in one batch share their links.
+        return desired
+            .GroupBy(d => (d.MessageKey, d.CustomerId))
+            .Select(g => g.OrderBy(d => d.NeedsChoice).ThenBy(d => d.Reason).First())
+            .ToList();
+    }
+
+    /// <summary>
+    /// Orders a batch so that a message comes after the messages of the batch it answers (otherwise in the given order),
+    /// so the thread rule sees a parent's links even when the reply is dated before it. A loop of references is cut
+    /// where it is found.
+    /// </summary>
+    internal static List<IndexedMessage> ParentsFirst(IReadOnlyList<IndexedMessage> messages)
+    {
+        var byId = messages.Where(m => !string.IsNullOrEmpty(m.MessageId)).ToLookup(m => m.MessageId!, StringComparer.Ordinal);
+        var ordered = new List<IndexedMessage>(messages.Count);
+        var state = new Dictionary<IndexedMessage, bool>(ReferenceEqualityComparer.Instance);
+
+        void Visit(IndexedMessage message)
+        {
+            if (!state.TryAdd(message, false))
+            {
+                return;
+            }
+
+            foreach (var parent in CrmMatcher.Parents(message).SelectMany(p => byId[p]))
+            {
+                Visit(parent);
+            }
+
+            state[message] = true;
+            ordered.Add(message);
+        }
+
+        foreach (var message in messages)
+        {
+            Visit(message);
+        }
+
+        return ordered;
     }
 }

@@ -7,12 +7,16 @@ namespace Plugin.ImapMail.Crm;
 internal sealed record DesiredLink(string MessageKey, string CustomerId, string? ContactId, CrmLinkReason Reason, bool NeedsChoice = false);
 
 /// <summary>
-/// The matching chain, first match wins, as a pure function of what was looked up:
-/// 1. thread: a reply gets the links of the message it answers (In-Reply-To, then References, newest first);
-/// 2. address: From, To, Cc and Reply-To against CRM contacts and customer addresses (the account's and the tenant's own
-///    addresses left out);
-/// 3. domain: a customer's registered domains, never free-mail domains.
-/// An address owned by several customers follows the tenant's ambiguity policy.
+/// The matching chain, as a pure function of what was looked up. A message is linked to the union of:
+/// 1. thread: the customers of the message it answers (In-Reply-To, then References, newest first: the nearest one
+///    that has links in force);
+/// 2. address: every customer whose contact address or registered address is in From, To, Cc or Reply-To (the
+///    account's and the tenant's own addresses left out);
+/// 3. domain, the weaker rule: customers that registered a participant's domain (never a free-mail domain), only when
+///    the first two rules gave them no link on this message.
+/// One link per customer, with the strongest reason (thread, then address, then domain). An address (or domain) owned by
+/// several customers follows the tenant's ambiguity policy, address by address: all of its customers, or none of them
+/// and the message marked "needs a choice" for each (a customer that another rule links is simply linked).
 /// </summary>
 internal static class CrmMatcher
 {
@@ -28,7 +32,7 @@ internal static class CrmMatcher
 
     public static string Domain(string address) => address[(address.LastIndexOf('@') + 1)..];
 
-    /// <summary>The Message-IDs a message answers, nearest first.</summary>
+    /// <summary>The Message-IDs a message answers, nearest first (never its own: a message does not answer itself).</summary>
     public static IReadOnlyList<string> Parents(IndexedMessage message)
     {
         var parents = new List<string>();
@@ -42,7 +46,7 @@ internal static class CrmMatcher
             parents.AddRange(message.Refs.Split(' ', StringSplitOptions.RemoveEmptyEntries).Reverse());
         }
 
-        return parents.Distinct().ToList();
+        return parents.Where(p => !string.Equals(p, message.MessageId, StringComparison.Ordinal)).Distinct().ToList();
     }
 
     public static IReadOnlyList<DesiredLink> Match(
@@ -53,41 +57,71 @@ internal static class CrmMatcher
         CrmSettings settings)
     {
         var key = message.LinkKey;
+        var links = new Dictionary<string, DesiredLink>(StringComparer.Ordinal);
+
+        // 1. thread: the nearest message it answers that has links.
         foreach (var parent in Parents(message))
         {
             if (linksByMessageKey.TryGetValue(parent, out var inherited) && inherited.Count > 0)
             {
-                return inherited.DistinctBy(l => l.CustomerId).Select(l => new DesiredLink(key, l.CustomerId, l.ContactId, CrmLinkReason.Thread)).ToList();
+                foreach (var (customerId, contactId) in inherited.DistinctBy(l => l.CustomerId))
+                {
+                    links[customerId] = new DesiredLink(key, customerId, contactId, CrmLinkReason.Thread);
+                }
+
+                break;
             }
         }
 
-        var participants = Participants(message, ownAddresses);
+        // 2. address: every customer owning one of the participants.
+        var participants = Participants(message, ownAddresses).ToHashSet(StringComparer.Ordinal);
         var byAddress = lookup.Addresses.Where(m => participants.Contains(m.Address)).ToList();
-        if (byAddress.Count > 0)
+        var (definite, choice) = Split(byAddress.GroupBy(m => m.Address, StringComparer.Ordinal), m => m.CustomerId, settings);
+        foreach (var customer in definite.GroupBy(m => m.CustomerId, StringComparer.Ordinal))
         {
-            var ambiguous = byAddress.GroupBy(m => m.Address).Any(g => g.Select(m => m.CustomerId).Distinct().Count() > 1);
-            if (ambiguous && !settings.LinkAllWhenAmbiguous)
-            {
-                return byAddress.DistinctBy(m => m.CustomerId).Select(m => new DesiredLink(key, m.CustomerId, m.ContactId, CrmLinkReason.Address, NeedsChoice: true)).ToList();
-            }
-
-            return byAddress
-                .GroupBy(m => m.CustomerId)
-                .Select(g => g.OrderBy(m => m.ContactId is null ? 1 : 0).First())
-                .Select(m => new DesiredLink(key, m.CustomerId, m.ContactId, CrmLinkReason.Address))
-                .ToList();
+            // The contact this message involves, rather than the customer's own address, when both are there.
+            var contactId = customer.Select(m => m.ContactId).FirstOrDefault(c => c is not null);
+            links[customer.Key] = links.TryGetValue(customer.Key, out var thread)
+                ? thread with { ContactId = contactId ?? thread.ContactId }
+                : new DesiredLink(key, customer.Key, contactId, CrmLinkReason.Address);
         }
 
+        foreach (var customer in choice.GroupBy(m => m.CustomerId, StringComparer.Ordinal).Where(g => !links.ContainsKey(g.Key)))
+        {
+            links[customer.Key] = new DesiredLink(key, customer.Key, customer.Select(m => m.ContactId).FirstOrDefault(c => c is not null), CrmLinkReason.Address, NeedsChoice: true);
+        }
+
+        // 3. domain, the weaker rule: only customers the first two left without a link on this message.
         var domains = participants.Select(Domain).Where(d => !settings.IsFreeMail(d)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var byDomain = lookup.Domains.Where(m => domains.Contains(m.Domain)).ToList();
-        if (byDomain.Count > 0)
+        var (definiteDomains, choiceDomains) = Split(byDomain.GroupBy(m => m.Domain, StringComparer.OrdinalIgnoreCase), m => m.CustomerId, settings);
+        foreach (var customerId in definiteDomains.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Where(c => !links.ContainsKey(c)).ToList())
         {
-            var ambiguous = byDomain.GroupBy(m => m.Domain).Any(g => g.Select(m => m.CustomerId).Distinct().Count() > 1);
-            return byDomain.DistinctBy(m => m.CustomerId)
-                .Select(m => new DesiredLink(key, m.CustomerId, null, CrmLinkReason.Domain, NeedsChoice: ambiguous && !settings.LinkAllWhenAmbiguous))
-                .ToList();
+            links[customerId] = new DesiredLink(key, customerId, null, CrmLinkReason.Domain);
         }
 
-        return [];
+        foreach (var customerId in choiceDomains.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Where(c => !links.ContainsKey(c)).ToList())
+        {
+            links[customerId] = new DesiredLink(key, customerId, null, CrmLinkReason.Domain, NeedsChoice: true);
+        }
+
+        return links.Values.ToList();
+    }
+
+    /// <summary>
+    /// Splits matches, grouped by the address (or domain) they match, into those that link and those that wait for a
+    /// person's choice: an address owned by several customers links all of them, or (tenant setting) none.
+    /// </summary>
+    private static (List<T> Definite, List<T> Choice) Split<T>(IEnumerable<IGrouping<string, T>> byKey, Func<T, string> customerOf, CrmSettings settings)
+    {
+        var definite = new List<T>();
+        var choice = new List<T>();
+        foreach (var group in byKey)
+        {
+            var owners = group.Select(customerOf).Distinct(StringComparer.Ordinal).Count();
+            (owners > 1 && !settings.LinkAllWhenAmbiguous ? choice : definite).AddRange(group);
+        }
+
+        return (definite, choice);
     }
 }

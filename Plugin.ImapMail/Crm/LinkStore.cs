@@ -66,28 +66,24 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         database.Dialect == SqlDialect.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
     /// <summary>The links in force for any of the keys, in any of the tenant's accounts (for the thread rule).</summary>
-    public async Task<Dictionary<string, IReadOnlyList<(string CustomerId, string? ContactId)>>> InForceForKeysAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<CrmLink>> InForceForKeysAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
     {
-        var result = new Dictionary<string, IReadOnlyList<(string, string?)>>(StringComparer.Ordinal);
+        var all = new List<CrmLink>();
         if (keys.Count == 0)
         {
-            return result;
+            return all;
         }
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         foreach (var chunk in keys.Chunk(500))
         {
-            var rows = await connection.QueryAsync<CrmLink>(new CommandDefinition(
-                $"SELECT message_key, customer_id, contact_id FROM imapmail_crm_link WHERE tenant_id = @tenant AND {In("message_key", "keys")} AND (manual_state IS NULL OR manual_state = 'linked')",
+            all.AddRange(await connection.QueryAsync<CrmLink>(new CommandDefinition(
+                $"SELECT account_id, message_key, customer_id, contact_id, reason, manual_state FROM imapmail_crm_link WHERE tenant_id = @tenant AND {In("message_key", "keys")} AND (manual_state IS NULL OR manual_state = 'linked')",
                 new { tenant = tenant.TenantId, keys = chunk },
-                cancellationToken: cancellationToken));
-            foreach (var group in rows.GroupBy(r => r.MessageKey))
-            {
-                result[group.Key] = group.Select(r => (r.CustomerId, r.ContactId)).ToList();
-            }
+                cancellationToken: cancellationToken)));
         }
 
-        return result;
+        return all;
     }
 
     /// <summary>Every stored row for the keys in one account, whatever its state (automatic, a person's choice, pending).</summary>
@@ -107,10 +103,13 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
     }
 
     /// <summary>
-    /// Applies the chain's result: new links are added (never over a person's choice), and the automatic links in
-    /// <paramref name="remove"/> become removal notices for the host. One transaction.
+    /// Applies the chain's result, one link per (message, customer): new links are added; a link waiting for a person's
+    /// choice, or a removal not yet told to the host, becomes a link again when the chain now makes it; with
+    /// <paramref name="replace"/> (a re-link), an automatic link the chain now gives another reason or contact is updated.
+    /// A person's choice is never touched. The automatic links in <paramref name="remove"/> become removal notices for the
+    /// host. One transaction. Returns the links added or changed.
     /// </summary>
-    public async Task<int> ApplyAsync(long accountId, IReadOnlyList<DesiredLink> add, IReadOnlyList<CrmLink> remove, CancellationToken cancellationToken = default)
+    public async Task<int> ApplyAsync(long accountId, IReadOnlyList<DesiredLink> add, IReadOnlyList<CrmLink> remove, bool replace, CancellationToken cancellationToken = default)
     {
         if (add.Count == 0 && remove.Count == 0)
         {
@@ -121,11 +120,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var added = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
-            VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
-            ON CONFLICT (account_id, message_key, customer_id) DO NOTHING
-            """,
+            replace ? ApplyReplacing : ApplyAdding,
             add.Select(l => new
             {
                 tenant = tenant.TenantId,
@@ -148,6 +143,25 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
+
+    private const string ApplyAdding = """
+        INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
+        VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+        ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
+            reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
+         WHERE excluded.manual_state IS NULL AND imapmail_crm_link.manual_state IN ('choice', 'removed')
+        """;
+
+    private const string ApplyReplacing = """
+        INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
+        VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+        ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
+            reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
+         WHERE excluded.manual_state IS NULL
+           AND (imapmail_crm_link.manual_state IN ('choice', 'removed')
+                OR (imapmail_crm_link.manual_state IS NULL
+                    AND (imapmail_crm_link.reason <> excluded.reason OR COALESCE(imapmail_crm_link.contact_id, '') <> COALESCE(excluded.contact_id, ''))))
+        """;
 
     /// <summary>Links and removals the host's listeners have not yet been told of, with what the card shows of the message.</summary>
     public async Task<IReadOnlyList<PendingLinkChange>> PendingAsync(long accountId, CancellationToken cancellationToken = default)

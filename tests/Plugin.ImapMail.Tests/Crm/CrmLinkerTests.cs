@@ -48,14 +48,14 @@ public sealed class CrmLinkerTests
         public ValueTask DisposeAsync() => Harness.DisposeAsync();
     }
 
-    private static async Task<Setup> CreateAsync(CrmLookupResult answer, CrmSettings? settings = null, bool linkToCrm = true)
+    private static async Task<Setup> CreateAsync(CrmLookupResult answer, CrmSettings? settings = null, bool linkToCrm = true, string dialect = "sqlite")
     {
         var directory = new Mock<ICrmDirectory>();
         directory.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((CrmLookupRequest request, CancellationToken _) => new CrmLookupResult(
                 answer.Addresses.Where(a => request.Addresses.Contains(a.Address)).ToList(),
                 answer.Domains.Where(d => request.Domains.Contains(d.Domain)).ToList()));
-        var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"), configure: s => s.AddSingleton(directory.Object));
+        var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect), configure: s => s.AddSingleton(directory.Object));
         var accounts = harness.Get<AccountStore>();
         var id = await accounts.InsertAsync(new AccountSettings { Name = "Sales", Email = "sales@us.test", ImapHost = "imap.us.test", ImapUser = "sales", LinkToCrm = linkToCrm }, "x", null);
         await accounts.InsertAsync(new AccountSettings { Name = "Support", Email = "support@us.test", ImapHost = "imap.us.test", ImapUser = "support" }, "x", null);
@@ -270,5 +270,106 @@ public sealed class CrmLinkerTests
         await using var user = await ModuleHarness.CreateAsync(setup.Harness.Services.GetRequiredService<Contracts.Hosting.IHostDatabase>(), administrator: false);
         var refused = await Assert.ThrowsAsync<Contracts.Hosting.ImapMailException>(() => user.Get<ICrmLinks>().SavePolicyAsync(new CrmLinkingPolicy(true, [], [])));
         Assert.Equal(Contracts.Hosting.ImapMailErrorKind.NotPermitted, refused.Kind);
+    }
+
+    [Fact]
+    public async Task AReplyDatedBeforeTheMessageItAnswers_InOneBatch_IsStillLinkedByThread()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var question = Mail("kari@acme.no", "sales@us.test", sentAt: 2_000);
+        var reply = Mail("new.person@elsewhere.test", "sales@us.test", inReplyTo: question.MessageId, sentAt: 1_000);
+
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [question, reply]);
+
+        var replyLink = Assert.Single(await setup.RowsAsync([reply]));
+        Assert.Equal(("C1", CrmLinkReason.Thread), (replyLink.CustomerId, replyLink.ParsedReason));
+    }
+
+    [Fact]
+    public async Task RelinkOfJunk_KeepsTheLinksOfTheSameMessagesCopyInTheInbox()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var message = Mail("kari@acme.no", "sales@us.test");
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [message]);
+
+        var (added, removed) = await setup.Linker().RelinkAsync(setup.Account, Setup.Folder("junk"), [message]);
+
+        Assert.Equal((0, 0), (added, removed));
+        var link = Assert.Single(await setup.LinksAsync());
+        Assert.Equal(("C1", CrmLinkReason.Address), (link.CustomerId, link.Reason));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Relink_AfterTheCrmChanged_GivesALinkItsNewReason_AndTheRepliesFollowInOnePass(string dialect)
+    {
+        var told = new List<CrmLinkChange>();
+        var listener = new Mock<ICrmLinkListener>();
+        listener.Setup(l => l.OnLinksChangedAsync(It.IsAny<IReadOnlyList<CrmLinkChange>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<CrmLinkChange> changes, CancellationToken _) => told.AddRange(changes))
+            .Returns(Task.CompletedTask);
+        await using var setup = await CreateAsync(Acme, dialect: dialect);
+        var byDomain = Mail("someone.else@acme.no", "sales@us.test");
+        var question = Mail("post@acme.no", "sales@us.test");
+        var reply = Mail("stranger@elsewhere.test", "sales@us.test", inReplyTo: question.MessageId);
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [byDomain, question, reply]);
+        Assert.Equal(
+            [(byDomain.MessageId!, "C1", CrmLinkReason.Domain), (question.MessageId!, "C1", CrmLinkReason.Address), (reply.MessageId!, "C1", CrmLinkReason.Thread)],
+            (await setup.LinksAsync()).Select(l => (l.MessageKey, l.CustomerId, l.Reason)));
+
+        // The CRM now knows someone.else as a contact of C1, and post@acme.no no longer belongs to anyone.
+        var changedCrm = new Mock<ICrmDirectory>();
+        changedCrm.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CrmLookupResult([new CrmAddressMatch("someone.else@acme.no", "C1", "Acme AS", "P2", "Someone")], []));
+        await using var changed = await ModuleHarness.CreateAsync(
+            setup.Harness.Services.GetRequiredService<Contracts.Hosting.IHostDatabase>(),
+            configure: s => s.AddSingleton(changedCrm.Object).AddSingleton(listener.Object));
+        var (added, removed) = await changed.Get<CrmLinker>().RelinkAsync(setup.Account, Setup.Folder(), [reply, question, byDomain]);
+        await changed.Get<CrmLinker>().NotifyPendingAsync(setup.Account.Id);
+
+        Assert.Equal((1, 2), (added, removed));
+        var link = Assert.Single(await changed.Get<ICrmLinks>().ListAsync(setup.Account.Id));
+        Assert.Equal((byDomain.MessageId, "C1", "P2", CrmLinkReason.Address), (link.MessageKey, link.CustomerId, link.ContactId, link.Reason));
+        Assert.Contains(told, c => c.MessageId == byDomain.MessageId && c.Kind == CrmLinkChangeKind.Linked && c.Reason == CrmLinkReason.Address);
+        Assert.Equal(2, told.Count(c => c.Kind == CrmLinkChangeKind.Unlinked));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task AMessageWaitingForAChoice_IsLinked_WhenRelinkFindsItsAddressNoLongerAmbiguous(string dialect)
+    {
+        await using var setup = await CreateAsync(Acme, new CrmSettings { LinkAllWhenAmbiguous = false }, dialect: dialect);
+        var message = Mail("shared@partner.no", "sales@us.test");
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [message]);
+        Assert.Empty(await setup.LinksAsync());
+        var oneOwner = new Mock<ICrmDirectory>();
+        oneOwner.Setup(d => d.LookupAsync(It.IsAny<CrmLookupRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CrmLookupResult([new CrmAddressMatch("shared@partner.no", "C2", "Beta AS", null, null)], []));
+        await using var changed = await ModuleHarness.CreateAsync(
+            setup.Harness.Services.GetRequiredService<Contracts.Hosting.IHostDatabase>(),
+            configure: s => s.AddSingleton(oneOwner.Object));
+
+        var (added, _) = await changed.Get<CrmLinker>().RelinkAsync(setup.Account, Setup.Folder(), [message]);
+
+        Assert.Equal(1, added);
+        var link = Assert.Single(await changed.Get<ICrmLinks>().ListAsync(setup.Account.Id));
+        Assert.Equal(("C2", CrmLinkReason.Address, false), (link.CustomerId, link.Reason, link.Manual));
+    }
+
+    [Fact]
+    public async Task ACopyOfALinkedMessageInAnotherFolder_DoesNotChangeItsLinksReason_OnlyRelinkDoes()
+    {
+        await using var setup = await CreateAsync(Acme);
+        var question = Mail("post@acme.no", "sales@us.test");
+        var reply = Mail("kari@acme.no", "sales@us.test", inReplyTo: question.MessageId);
+        await setup.Linker().LinkNewAsync(setup.Account, Setup.Folder(), [question, reply]);
+        // The same message (same Message-ID) as another folder's copy has it: without the In-Reply-To line.
+        var copy = new IndexedMessage { Uid = 1, MessageId = reply.MessageId, FromAddr = reply.FromAddr, ToAddrs = reply.ToAddrs, SentAt = reply.SentAt, Fingerprint = "copy" };
+        var archive = new StoredFolder { Path = "Archive", DetectedRole = "archive", DetectedSource = "specialuse" };
+
+        var added = await setup.Linker().LinkNewAsync(setup.Account, archive, [copy]);
+
+        Assert.Equal(0, added);
+        Assert.Equal(CrmLinkReason.Thread, Assert.Single(await setup.RowsAsync([reply])).ParsedReason);
     }
 }
