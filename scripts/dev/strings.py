@@ -163,6 +163,10 @@ S = [
 ("Mdn_subject","Read: {0}","Lest: {0}"),
 ("Mdn_text","The message sent {0} to {1} with the subject \"{2}\" was displayed. This is no guarantee that it was read or understood.","Meldingen sendt {0} til {1} med emnet «{2}» ble vist. Dette er ingen garanti for at den ble lest eller forstått."),
 ("Notice_sentCopiesMissing","{0} sent messages have no copy in a Sent folder because none is chosen. Choose the Sent folder below; new mail gets its copy from then on.","{0} sendte meldinger har ingen kopi i en Sendte elementer-mappe fordi ingen er valgt. Velg mappen nedenfor; ny e-post får kopi fra da av."),
+# sendacct
+("Conn_authReply","The server refused the user name or password for {0} (its reply: {1}).","Serveren avviste brukernavnet eller passordet for {0} (svaret: {1})."),
+("Send_blockedOwn","{0} Nothing more is sent from the account \"{1}\", and no further login is tried, until its outgoing server settings (user name, password, port, security or certificate fingerprint on the Servers and Advanced tabs) are changed; the waiting messages then go out by themselves.","{0} Ingenting mer sendes fra kontoen «{1}», og ingen ny innlogging prøves, før innstillingene for utgående server (brukernavn, passord, port, sikkerhet eller sertifikatets fingeravtrykk under Servere og Avansert) er endret; meldingene som venter, sendes da av seg selv."),
+("Send_blockedSystem","The system's outgoing mail server refused its login or certificate: {0} Nothing more is sent through it for this company until the system administrator has fixed it and someone retries a waiting message in the outbox.","Systemets utgående e-postserver avviste innloggingen eller sertifikatet: {0} Ingenting mer sendes gjennom den for dette firmaet før systemadministratoren har rettet det og noen prøver en ventende melding på nytt i utboksen."),
 ]
 import html
 def resx(idx, path):
