@@ -343,11 +343,19 @@ internal sealed class MailConnector(
 
         if (!string.IsNullOrEmpty(password))
         {
-            line = line.Replace(password, "***", StringComparison.Ordinal)
-                .Replace(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(password)), "***", StringComparison.Ordinal);
+            // A server that echoes what it was sent must not put the password in an error: as text, or in any base64
+            // word (alone or inside a SASL PLAIN response).
+            line = string.Join(' ', line.Replace(password, "***", StringComparison.Ordinal).Split(' ').Select(word => HidesPassword(word, password) ? "***" : word));
         }
 
         return line.Length > 300 ? line[..300] + "…" : line;
+    }
+
+    private static bool HidesPassword(string word, string password)
+    {
+        var buffer = new byte[word.Length];
+        return word.Length >= 4 && Convert.TryFromBase64String(word.Trim('.', ',', ';', ')', '('), buffer, out var written)
+            && System.Text.Encoding.UTF8.GetString(buffer, 0, written).Contains(password, StringComparison.Ordinal);
     }
 
     private static ConnectionCheck Failed(ImapMailErrorKind kind, string message, Endpoint endpoint, string? fingerprint) =>

@@ -45,10 +45,11 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
         {
             client = await connector.OpenSmtpAsync(account, cancellationToken);
         }
-        catch (ImapMailException ex) when (NeedsAPerson(ex.Kind))
+        catch (ImapMailException ex) when (NeedsAPerson(ex.Kind) && !(ex.Kind == ImapMailErrorKind.AuthenticationFailed && account.Settings.AuthMechanism == AuthMechanisms.OAuth2))
         {
             // A refused login or an untrusted certificate does not pass by itself, and trying again can lock the
-            // mailbox out at the provider: the route waits for a person (see SendBlockStore).
+            // mailbox out at the provider: the route waits for a person (see SendBlockStore). An OAuth2 token the
+            // server refused is the host's token provider's to renew, so that one is retried.
             return new DeliveryOutcome(OutgoingStatus.ActionRequired, Strings.Format("Send_blockedOwn", culture, ex.Message, account.Settings.Name), []);
         }
         catch (ImapMailException ex)

@@ -63,8 +63,7 @@ public sealed class LoginRefusedTests
         {
             var entry = await scenario.Outbox.GetAsync(receipt.OutboxId);
             Assert.Equal(OutgoingStatus.ActionRequired, entry!.Status);
-            Assert.Contains($"refused the user name or password for {scenario.User.Name} (its reply: ", entry.Reason, StringComparison.Ordinal);
-            Assert.Contains("535", entry.Reason, StringComparison.Ordinal);
+            Assert.Contains($"refused the user name or password for {scenario.User.Name} (its reply: 535", entry.Reason, StringComparison.Ordinal);
             Assert.Contains("until its outgoing server settings", entry.Reason, StringComparison.Ordinal);
             Assert.DoesNotContain(scenario.User.Password, entry.Reason, StringComparison.Ordinal);
             Assert.Null(entry.NextAttemptAt);
@@ -162,6 +161,25 @@ public sealed class LoginRefusedTests
         Assert.Equal(3, transport.Calls);
     }
 
+    [Fact]
+    public async Task AServerThatEchoesTheLogin_InItsRefusal_NeverPutsThePasswordInTheReason()
+    {
+        await using var peer = new EchoingAuthPeer();
+        await using var scenario = await SendScenario.CreateAsync(ownSmtp: true, smtpPort: peer.Port);
+        var password = scenario.User.Password;
+
+        var receipt = await scenario.Sender.SendAsync(scenario.Mail("someone@example.test", "Echo"));
+
+        var entry = await scenario.Outbox.GetAsync(receipt.OutboxId);
+        var plain = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + scenario.User.Name + "\0" + password));
+        var leaked = new[] { password, Convert.ToBase64String(Encoding.UTF8.GetBytes(password)), plain }.Count(secret => entry!.Reason!.Contains(secret, StringComparison.Ordinal));
+        SuiteTally.Record("smtp server echoes the login in its 535", Tried.SecretChecks, 3, leaked: leaked);
+        Assert.Equal(OutgoingStatus.ActionRequired, entry!.Status);
+        Assert.Contains("(its reply: 535: 5.7.8 bad login: you sent *** (", entry.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, leaked);
+        Assert.Single(peer.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Failed SMTP logins of the scenario's user in Postfix's log (it names the SASL user on each failure).</summary>
     private static async Task<int> AuthFailuresAsync(SendScenario scenario, int expectedAtLeast)
     {
@@ -180,6 +198,52 @@ public sealed class LoginRefusedTests
         }
 
         return count;
+    }
+
+    /// <summary>A plain loopback SMTP server that refuses every login and quotes what it was sent, password and all.</summary>
+    private sealed class EchoingAuthPeer : LoopbackServer
+    {
+        public EchoingAuthPeer() => Start();
+
+        public ConcurrentQueue<string> Commands { get; } = new();
+
+        protected override async Task ServeAsync(TcpClient client, int connection)
+        {
+            var stream = client.GetStream();
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            await using var writer = new StreamWriter(stream, Encoding.Latin1) { NewLine = "\r\n", AutoFlush = true };
+            try
+            {
+                await writer.WriteLineAsync("220 echo.example.test ESMTP");
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    Commands.Enqueue(line);
+                    var parts = line.Split(' ');
+                    switch (parts[0].ToUpperInvariant())
+                    {
+                        case "EHLO":
+                            await writer.WriteLineAsync("250-echo.example.test");
+                            await writer.WriteLineAsync("250 AUTH PLAIN LOGIN");
+                            break;
+                        case "AUTH":
+                            var blob = parts.Length > 2 ? parts[2] : "";
+                            var decoded = blob.Length > 0 ? Encoding.UTF8.GetString(Convert.FromBase64String(blob)).Replace('\0', ' ') : "";
+                            await writer.WriteLineAsync($"535 5.7.8 bad login: you sent {blob} ({decoded.Trim()})");
+                            break;
+                        case "QUIT":
+                            await writer.WriteLineAsync("221 bye");
+                            return;
+                        default:
+                            await writer.WriteLineAsync("250 ok");
+                            break;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The client went away.
+            }
+        }
     }
 
     /// <summary>A host transport whose own login is refused until <see cref="Refuse"/> is cleared.</summary>
