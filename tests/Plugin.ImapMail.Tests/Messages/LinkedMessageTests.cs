@@ -83,6 +83,11 @@ public sealed class LinkedMessageTests
             await other.DisconnectAsync(true);
         }
 
+        // Before the next Download the index still places it in the folder the server no longer has: the card falls
+        // back to the cache instead of failing.
+        var key = Assert.Single(await scenario.Harness.Get<ICrmLinks>().ListAsync(customerId: "C-acme")).MessageKey;
+        await AssertSameMessageAsync(kept, await scenario.Harness.Get<ILinkedMessages>().OpenLinkedMessageAsync(scenario.AccountId, key));
+
         var summary = await scenario.DownloadAsync();
 
         Assert.Empty(summary.FolderErrors);
