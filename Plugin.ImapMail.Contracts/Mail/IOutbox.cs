@@ -25,7 +25,11 @@ public interface IOutbox
     /// <returns>The entry or null.</returns>
     Task<OutboxEntry?> FindAsync(string messageId, CancellationToken cancellationToken = default);
 
-    /// <summary>Tries a queued, retrying or failed message again now.</summary>
+    /// <summary>
+    /// Tries a queued, retrying, failed or <see cref="OutgoingStatus.ActionRequired"/> message again now. For a message
+    /// waiting because its server refused the login (or its certificate), this is a person saying it is fixed: one
+    /// login is tried, and when it succeeds the other waiting messages of that route go out on the next run.
+    /// </summary>
     /// <param name="outboxId">The entry.</param>
     /// <param name="cancellationToken">Cancels before the message is handed to a server.</param>
     /// <returns>Where the message is now.</returns>

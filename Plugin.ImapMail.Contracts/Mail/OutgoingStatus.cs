@@ -23,4 +23,12 @@ public enum OutgoingStatus
 
     /// <summary>A read receipt said it was read.</summary>
     Read,
+
+    /// <summary>
+    /// The outgoing server refused the login, or its certificate is not trusted: the reason says what a person must
+    /// fix, with the server's reply. Nothing more is sent through that server (and no login is tried) until then: an
+    /// account's own server resumes by itself once its outgoing server settings change; the host's transport ("Use
+    /// default") resumes when a person retries a waiting message (<see cref="IOutbox.RetryAsync"/>).
+    /// </summary>
+    ActionRequired,
 }

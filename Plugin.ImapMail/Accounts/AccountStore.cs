@@ -133,14 +133,33 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>Deletes an account and everything under it; returns false when the tenant has no such account.</summary>
+    /// <summary>
+    /// Deletes an account and every row of it in every module table; returns false when the tenant has no such account.
+    /// Nothing relies on foreign keys (SQLite applies ON DELETE CASCADE only when the host enabled them): rows that name
+    /// the account only through a parent (an outbox entry's reports) go first, then every module table with an
+    /// <c>account_id</c> column, found in the database's own catalog so a table added later is covered too.
+    /// </summary>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var parameters = new { tenant = tenant.TenantId, id };
-        // Note: children are deleted explicitly rather than by ON DELETE CASCADE, which SQLite applies only when the host enabled foreign keys.
-        foreach (var table in new[] { "imapmail_message", "imapmail_folder", "imapmail_crm_link", "imapmail_outbox" })
+        var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM imapmail_account WHERE tenant_id = @tenant AND id = @id", parameters, transaction, cancellationToken: cancellationToken));
+        if (exists is null)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM imapmail_outbox_report
+             WHERE tenant_id = @tenant AND outbox_id IN (SELECT id FROM imapmail_outbox WHERE tenant_id = @tenant AND account_id = @id)
+            """,
+            parameters, transaction, cancellationToken: cancellationToken));
+        var tables = await AccountTablesAsync(connection, transaction, cancellationToken);
+        // Children before parents, for hosts whose foreign keys are on (messages name their folder).
+        foreach (var table in tables.OrderBy(t => t == "imapmail_message" ? 0 : 1).ThenBy(t => t, StringComparer.Ordinal))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM {table} WHERE tenant_id = @tenant AND account_id = @id", parameters, transaction, cancellationToken: cancellationToken));
@@ -150,6 +169,23 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
             "DELETE FROM imapmail_account WHERE tenant_id = @tenant AND id = @id", parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return deleted == 1;
+    }
+
+    /// <summary>The module's tables (prefix <c>imapmail_</c>) with an <c>account_id</c> column, as the database lists them.</summary>
+    private async Task<IReadOnlyList<string>> AccountTablesAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var sql = database.Dialect == SqlDialect.PostgreSql
+            ? """
+              SELECT table_name FROM information_schema.columns
+               WHERE table_schema = current_schema() AND column_name = 'account_id' AND table_name LIKE 'imapmail\_%'
+              """
+            : """
+              SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+               WHERE m.type = 'table' AND c.name = 'account_id' AND m.name LIKE 'imapmail\_%' ESCAPE '\'
+              """;
+        var names = await connection.QueryAsync<string>(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+        // Note: the names come from the catalog, not from input; this check keeps them plain identifiers all the same.
+        return names.Where(n => n.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')).Distinct().ToList();
     }
 
     /// <summary>

@@ -233,6 +233,12 @@ internal sealed class MailConnector(
                     ?? throw new AuthenticationException($"The mechanism {s.AuthMechanism} is not supported.");
                 await client.AuthenticateAsync(mechanism, cancellationToken);
             }
+            else if (client is SmtpClient smtp && OneMechanism(smtp.AuthenticationMechanisms, user, password) is { } single)
+            {
+                // MailKit would try the next mechanism after a refusal: one wrong password would count twice or more
+                // against the mailbox at the provider. One login, with the strongest mechanism offered.
+                await client.AuthenticateAsync(single, cancellationToken);
+            }
             else
             {
                 await client.AuthenticateAsync(new NetworkCredential(user, password), cancellationToken);
@@ -252,6 +258,12 @@ internal sealed class MailConnector(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var (kind, message) = Describe(ex, endpoint, s, fingerprint, policyErrors, user, culture);
+            if (ex is AuthenticationException && client is SmtpClient && ServerReply(ex.Message, password) is { } reply)
+            {
+                // The outbox shows why sending waits: the SMTP server's own words belong with it.
+                message = Strings.Format("Conn_authReply", culture, user, reply);
+            }
+
             logger.LogInformation("Connection to {Endpoint} for account {AccountId} failed: {Kind}", endpoint, accountId, kind);
             return (Failed(kind, message, endpoint, fingerprint), false);
         }
@@ -304,6 +316,46 @@ internal sealed class MailConnector(
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The strongest password mechanism both sides know, or null when the server offers none of them.</summary>
+    private static SaslMechanism? OneMechanism(HashSet<string> offered, string user, string? password)
+    {
+        foreach (var name in (string[])["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"])
+        {
+            if (offered.Any(o => string.Equals(o, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return SaslMechanism.Create(name, new NetworkCredential(user, password));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A server's reply fit to show: one line, bounded, and never holding the password it was given.</summary>
+    private static string? ServerReply(string reply, string? password)
+    {
+        var line = string.Join(' ', reply.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (line.Length == 0)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            // A server that echoes what it was sent must not put the password in an error: as text, or in any base64
+            // word (alone or inside a SASL PLAIN response).
+            line = string.Join(' ', line.Replace(password, "***", StringComparison.Ordinal).Split(' ').Select(word => HidesPassword(word, password) ? "***" : word));
+        }
+
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
+
+    private static bool HidesPassword(string word, string password)
+    {
+        var buffer = new byte[word.Length];
+        return word.Length >= 4 && Convert.TryFromBase64String(word.Trim('.', ',', ';', ')', '('), buffer, out var written)
+            && System.Text.Encoding.UTF8.GetString(buffer, 0, written).Contains(password, StringComparison.Ordinal);
     }
 
     private static ConnectionCheck Failed(ImapMailErrorKind kind, string message, Endpoint endpoint, string? fingerprint) =>

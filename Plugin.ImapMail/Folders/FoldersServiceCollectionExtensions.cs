@@ -13,6 +13,7 @@ internal static class FoldersServiceCollectionExtensions
         services.AddScoped<MessageStore>();
         services.AddScoped<BodyCache>();
         services.AddScoped<Contracts.Messages.IMailboxService, MailboxService>();
+        services.AddScoped<Contracts.Messages.ILinkedMessages, MailboxService>();
         services.AddScoped<IFolderCommand, DownloadFolderCommand>();
         services.AddScoped<IFolderCommand, SubscribeFolderCommand>();
         services.AddScoped<IFolderCommand, UnsubscribeFolderCommand>();

@@ -21,7 +21,7 @@ internal sealed class MailboxService(
     MailConnector connector,
     ReadReceiptService readReceipts,
     ITenantContext tenant,
-    ILogger<MailboxService> logger) : IMailboxService
+    ILogger<MailboxService> logger) : IMailboxService, ILinkedMessages
 {
     /// <summary>Messages up to this size are opened in memory; larger ones through a temporary file.</summary>
     internal const long InMemoryLimit = 4 * 1024 * 1024;
@@ -44,6 +44,27 @@ internal sealed class MailboxService(
     {
         var (account, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
         return await ImapErrors.TranslateAsync(account, tenant.UiCulture, () => OpenMessageAsync(account, folder, folderPath, uid, cancellationToken));
+    }
+
+    public async Task<Stream> OpenLinkedMessageAsync(long accountId, string messageKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageKey);
+        await RequireAccountAsync(accountId, cancellationToken);
+        foreach (var (path, uid) in await messages.FindByLinkKeyAsync(accountId, messageKey, cancellationToken))
+        {
+            try
+            {
+                // Still on the server as far as the index knows: open it there (the server is the truth for content).
+                return await OpenMessageAsync(accountId, path, uid, cancellationToken);
+            }
+            catch (ImapMailException ex) when (ex.Kind == ImapMailErrorKind.NotFound)
+            {
+                // Gone since the last Download: the cache may have it.
+            }
+        }
+
+        return await bodyCache.GetAsync(accountId, messageKey, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_linkedMessageGone", tenant.UiCulture, messageKey));
     }
 
     public async Task<MessageHeader?> ApplyAsync(long accountId, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken = default)

@@ -95,6 +95,24 @@ internal sealed class MessageStore(IHostDatabase database, ITenantContext tenant
     }
 
     /// <summary>What the index holds of a folder under one UIDVALIDITY: UID, flags, keywords.</summary>
+    /// <summary>Where the index has a message by its link key (a Message-ID, or <c>fp:</c> and a fingerprint): folder path and UID, in folders still on the server.</summary>
+    public async Task<IReadOnlyList<(string Path, long Uid)>> FindByLinkKeyAsync(long accountId, string linkKey, CancellationToken cancellationToken = default)
+    {
+        var byFingerprint = linkKey.StartsWith("fp:", StringComparison.Ordinal);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Path, long Uid)>(new CommandDefinition(
+            $"""
+            SELECT f.path, m.uid FROM imapmail_message m
+              JOIN imapmail_folder f ON f.tenant_id = m.tenant_id AND f.id = m.folder_id
+             WHERE m.tenant_id = @tenant AND m.account_id = @accountId AND f.state <> 'deleted'
+               AND {(byFingerprint ? "m.fingerprint = @key AND (m.message_id IS NULL OR m.message_id = '')" : "m.message_id = @key")}
+             ORDER BY m.id
+            """,
+            new { tenant = tenant.TenantId, accountId, key = byFingerprint ? linkKey[3..] : linkKey },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     public async Task<Dictionary<long, LocalMessageState>> LocalStateAsync(long accountId, long folderId, long uidvalidity, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -45,9 +45,16 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
         {
             client = await connector.OpenSmtpAsync(account, cancellationToken);
         }
+        catch (ImapMailException ex) when (NeedsAPerson(ex.Kind) && !(ex.Kind == ImapMailErrorKind.AuthenticationFailed && account.Settings.AuthMechanism == AuthMechanisms.OAuth2))
+        {
+            // A refused login or an untrusted certificate does not pass by itself, and trying again can lock the
+            // mailbox out at the provider: the route waits for a person (see SendBlockStore). An OAuth2 token the
+            // server refused is the host's token provider's to renew, so that one is retried.
+            return new DeliveryOutcome(OutgoingStatus.ActionRequired, Strings.Format("Send_blockedOwn", culture, ex.Message, account.Settings.Name), []);
+        }
         catch (ImapMailException ex)
         {
-            // Nothing was handed over: an unreachable server or a wrong password is retried (the administrator can fix it meanwhile).
+            // Nothing was handed over: an unreachable server is retried.
             return new DeliveryOutcome(OutgoingStatus.Retrying, ex.Message, []);
         }
 
@@ -83,7 +90,9 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
             }
             catch (ServiceNotAuthenticatedException ex)
             {
-                return new DeliveryOutcome(OutgoingStatus.Retrying, Strings.Format("Send_messageRefused", culture, host, 530, ex.Message.Trim()), []);
+                // The server wants a login it did not offer: a settings problem, not a passing one.
+                var refused = Strings.Format("Send_messageRefused", culture, host, 530, ex.Message.Trim());
+                return new DeliveryOutcome(OutgoingStatus.ActionRequired, Strings.Format("Send_blockedOwn", culture, refused, account.Settings.Name), []);
             }
             catch (Exception ex) when (ex is IOException or SmtpProtocolException or SocketException or TimeoutException or OperationCanceledException)
             {
@@ -120,6 +129,11 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
         }
         catch (ImapMailException ex)
         {
+            if (NeedsAPerson(ex.Kind))
+            {
+                return new DeliveryOutcome(OutgoingStatus.ActionRequired, Strings.Format("Send_blockedSystem", culture, ex.Message), []);
+            }
+
             var status = ex.Kind switch
             {
                 ImapMailErrorKind.DeliveryUnknown => OutgoingStatus.DeliveryUnknown,
@@ -136,6 +150,10 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
             return new DeliveryOutcome(OutgoingStatus.DeliveryUnknown, Strings.Format("Send_systemUnknown", culture, ex.Message), []);
         }
     }
+
+    /// <summary>Failures no retry can cure: a refused login, an untrusted certificate, a secret that must be entered again.</summary>
+    private static bool NeedsAPerson(ImapMailErrorKind kind) =>
+        kind is ImapMailErrorKind.AuthenticationFailed or ImapMailErrorKind.CertificateNotTrusted or ImapMailErrorKind.SecretUnreadable;
 
     private static string Replies(SendingSmtpClient client) =>
         string.Join("; ", client.Refused.Select(r => $"{r.Address}: {(int)r.Code} {r.Reply.Trim()}"));

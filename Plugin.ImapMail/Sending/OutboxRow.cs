@@ -65,6 +65,9 @@ internal static class OutboxStates
     public const string Delivered = "delivered";
     public const string Read = "read";
 
+    /// <summary>Its server refused the login or certificate: waits, without logging in, until a person fixes it (see <see cref="SendBlockStore"/>).</summary>
+    public const string Blocked = "blocked";
+
     /// <summary>States after a server accepted the message.</summary>
     public static readonly IReadOnlyList<string> Accepted = [Sent, Delivered, Read];
 
@@ -78,6 +81,7 @@ internal static class OutboxStates
         Failed => OutgoingStatus.Failed,
         Delivered => OutgoingStatus.Delivered,
         Read => OutgoingStatus.Read,
+        Blocked => OutgoingStatus.ActionRequired,
         _ => throw new InvalidOperationException($"Unknown outbox state '{state}'."),
     };
 }

@@ -35,6 +35,7 @@ internal sealed class SendingOptions
 internal sealed class OutboxService(
     AccountStore accounts,
     OutboxStore store,
+    SendBlockStore blocks,
     Deliverer deliverer,
     SentCopier copier,
     OutgoingEvents events,
@@ -96,6 +97,26 @@ internal sealed class OutboxService(
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Send_outboxNotFound", tenant.UiCulture, outboxId));
         var account = await accounts.GetAsync(row.AccountId, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, row.AccountId));
+        var route = SendRoute.Of(account);
+        if (await blocks.GetAsync(route, cancellationToken) is { } block)
+        {
+            if (!force && (!route.IsOwn || block.Settings == route.Settings))
+            {
+                // Its server refused the login (or certificate) and nothing has changed since: no login is tried.
+                if (await store.BlockAsync(outboxId, block.Reason, cancellationToken))
+                {
+                    logger.LogInformation("Outbox message {OutboxId} waits: the {Route} route of account {AccountId} needs a person", outboxId, route.Name, account.Id);
+                    await events.ChangedAsync(row, OutgoingStatus.ActionRequired, block.Reason, CancellationToken.None);
+                }
+
+                return Receipt(await store.GetAsync(outboxId, cancellationToken) ?? row);
+            }
+
+            // The settings changed, or a person retries: the route is open again for this attempt and the others.
+            var released = await blocks.LiftAsync(route, cancellationToken);
+            logger.LogInformation("The {Route} route of account {AccountId} is open again ({Released} messages released)", route.Name, account.Id, released);
+        }
+
         var hold = Hold(account);
         if (!await store.ClaimAsync(outboxId, owner, hold, force, cancellationToken))
         {
@@ -122,10 +143,17 @@ internal sealed class OutboxService(
             OutgoingStatus.Sent => (OutboxStates.Sent, outcome.Reason, (long?)null),
             OutgoingStatus.Failed => (OutboxStates.Failed, outcome.Reason, null),
             OutgoingStatus.DeliveryUnknown => (OutboxStates.DeliveryUnknown, outcome.Reason, null),
+            OutgoingStatus.ActionRequired => (OutboxStates.Blocked, outcome.Reason, null),
             _ when attempts >= options.MaxAttempts => (OutboxStates.Failed, Strings.Format("Send_gaveUp", tenant.UiCulture, attempts, outcome.Reason), null),
             _ => (OutboxStates.Retrying, outcome.Reason, (now + options.Backoff[Math.Min(attempts, options.Backoff.Count) - 1]).ToUnixTimeMilliseconds()),
         };
         await store.FinishAsync(outboxId, owner, state, reason, outcome.Rejected, next, state == OutboxStates.Sent ? now.ToUnixTimeMilliseconds() : null, CancellationToken.None);
+        if (state == OutboxStates.Blocked)
+        {
+            await blocks.BlockAsync(route, reason ?? "", CancellationToken.None);
+            logger.LogWarning("The {Route} route of account {AccountId} refused the login or certificate; no further login is tried until a person fixes it", route.Name, account.Id);
+        }
+
         logger.LogInformation("Outbox message {OutboxId}: {State} after attempt {Attempt}", outboxId, state, attempts);
         await events.ChangedAsync(row, OutboxStates.ToStatus(state), reason, CancellationToken.None);
 
@@ -236,6 +264,7 @@ internal sealed class OutboxService(
     public async Task<int> ProcessDueAsync(CancellationToken cancellationToken = default)
     {
         var done = 0;
+        await ReleaseChangedRoutesAsync(cancellationToken);
         foreach (var row in await store.ExpireStaleSendingAsync(Strings.Get("Send_crashedWhileSending", tenant.UiCulture), cancellationToken))
         {
             logger.LogWarning("Outbox message {OutboxId} was being handed over when its process stopped: delivery unknown", row.Id);
@@ -256,6 +285,21 @@ internal sealed class OutboxService(
         }
 
         return done;
+    }
+
+    /// <summary>Opens the blocked own-server routes whose account's outgoing server settings changed (or that are gone).</summary>
+    private async Task ReleaseChangedRoutesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var block in await blocks.ListOwnAsync(cancellationToken))
+        {
+            var account = await accounts.GetAsync(block.AccountId, cancellationToken);
+            var route = account is null ? null : SendRoute.Of(account);
+            if (route is null || !route.IsOwn || route.Settings != block.Settings)
+            {
+                var released = await blocks.LiftAsync(new SendRoute(SendRoute.OwnServer, block.AccountId, block.Settings), cancellationToken);
+                logger.LogInformation("The outgoing server settings of account {AccountId} changed; {Released} waiting messages released", block.AccountId, released);
+            }
+        }
     }
 
     private TimeSpan Hold(Account account)

@@ -175,7 +175,7 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
             UPDATE imapmail_outbox SET status = 'claimed', attempts = attempts + 1, claimed_by = @owner, claimed_until = @until, updated_at = @now
              WHERE tenant_id = @tenant AND id = @id
                AND ((status IN ('queued', 'retrying') AND (@force OR next_attempt_at IS NULL OR next_attempt_at <= @now))
-                    OR (status = 'failed' AND @force)
+                    OR (status IN ('failed', 'blocked') AND @force)
                     OR (status = 'claimed' AND claimed_until < @now))
             """,
             new { tenant = tenant.TenantId, id, owner, until = now + (long)hold.TotalMilliseconds, now, force },
@@ -223,6 +223,19 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
                 now = Now,
             },
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Puts a waiting row of a blocked route in the blocked state (no attempt is made); false when it was not waiting.</summary>
+    public async Task<bool> BlockAsync(long id, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imapmail_outbox SET status = 'blocked', last_error = @reason, next_attempt_at = NULL, updated_at = @now
+             WHERE tenant_id = @tenant AND id = @id AND status IN ('queued', 'retrying')
+            """,
+            new { tenant = tenant.TenantId, id, reason, now = Now },
+            cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>A person's decision on a row whose delivery is unknown: back to the queue, or recorded as sent.</summary>

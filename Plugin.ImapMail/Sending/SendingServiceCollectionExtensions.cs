@@ -10,6 +10,7 @@ internal static class SendingServiceCollectionExtensions
     {
         services.TryAddSingleton(new SendingOptions());
         services.AddScoped<OutboxStore>();
+        services.AddScoped<SendBlockStore>();
         services.AddScoped<Deliverer>();
         services.AddScoped<SentCopier>();
         services.AddScoped<OutgoingEvents>();

@@ -166,6 +166,11 @@ S = [
 # host
 ("Value_folderTree","{0} folders, {1} ticked for download","{0} mapper, {1} med hake for nedlasting"),
 ("Help_servers.test","Logs in to the incoming server (and the account's own outgoing server) with the values on these tabs, and fills in the port and encryption that worked.","Logger inn på innkommende server (og kontoens egen utgående server) med verdiene i fanene, og fyller inn porten og krypteringen som virket."),
+# sendacct
+("Conn_authReply","The server refused the user name or password for {0} (its reply: {1}).","Serveren avviste brukernavnet eller passordet for {0} (svaret: {1})."),
+("Send_blockedOwn","{0} Nothing more is sent from the account \"{1}\", and no further login is tried, until its outgoing server settings (user name, password, port, security or certificate fingerprint on the Servers and Advanced tabs) are changed; the waiting messages then go out by themselves.","{0} Ingenting mer sendes fra kontoen «{1}», og ingen ny innlogging prøves, før innstillingene for utgående server (brukernavn, passord, port, sikkerhet eller sertifikatets fingeravtrykk under Servere og Avansert) er endret; meldingene som venter, sendes da av seg selv."),
+("Send_blockedSystem","The system's outgoing mail server refused its login or certificate: {0} Nothing more is sent through it for this company until the system administrator has fixed it and someone retries a waiting message in the outbox.","Systemets utgående e-postserver avviste innloggingen eller sertifikatet: {0} Ingenting mer sendes gjennom den for dette firmaet før systemadministratoren har rettet det og noen prøver en ventende melding på nytt i utboksen."),
+("Error_linkedMessageGone","The message {0} is no longer on the server, and the account kept no copy of it (see \"Keep message content locally\" on the Advanced tab).","Meldingen {0} finnes ikke lenger på serveren, og kontoen har ingen kopi av den (se «Lagre meldingsinnhold lokalt» under Avansert)."),
 ]
 import html
 def resx(idx, path):

@@ -192,11 +192,12 @@ internal static class SendCommands
         return ExitCode.Ok;
     }
 
-    /// <summary>A send's outcome as an exit code: accepted or queued for a retry is done; refused for good or possibly sent is not.</summary>
+    /// <summary>A send's outcome as an exit code: accepted or queued for a retry is done; refused for good, waiting for a person's fix of the login or certificate, or possibly sent is not.</summary>
     private static ExitCode Code(OutgoingStatus status) => status switch
     {
         OutgoingStatus.Failed => ExitCode.ServerRefused,
         OutgoingStatus.DeliveryUnknown => ExitCode.DeliveryUnknown,
+        OutgoingStatus.ActionRequired => ExitCode.LoginRefused,
         _ => ExitCode.Ok,
     };
 

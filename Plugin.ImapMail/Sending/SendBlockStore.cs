@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Contracts.Hosting;
+
+namespace Plugin.ImapMail.Sending;
+
+/// <summary>
+/// The outgoing server a message of an account goes through: the account's own SMTP server (with a hash of the
+/// settings a login depends on) or the host's transport, shared by every "Use default" account of the tenant.
+/// </summary>
+internal sealed record SendRoute(string Name, long AccountId, string Settings)
+{
+    public const string OwnServer = "own";
+    public const string HostTransport = "system";
+
+    public bool IsOwn => Name == OwnServer;
+
+    public static SendRoute Of(Account account)
+    {
+        if (account.Settings.SmtpMode != OutgoingMode.Own)
+        {
+            return new SendRoute(HostTransport, 0, "");
+        }
+
+        // Everything a login or the certificate check depends on. The secret enters as the host protected it: a new
+        // password (even the same one typed again) changes it; saving other tabs leaves it as it was.
+        var s = account.Settings;
+        var text = string.Join('\n',
+            s.SmtpHost, s.SmtpPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", s.SmtpSecurity?.ToString() ?? "",
+            s.SmtpSameLogin ? "same:" + s.ImapUser : "user:" + s.SmtpUser, s.AuthMechanism, s.PinnedCertificate, s.AcceptPlaintext ? "plain" : "",
+            (s.SmtpSameLogin ? account.ProtectedImapSecret : account.ProtectedSmtpSecret) ?? "");
+        return new SendRoute(OwnServer, account.Id, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+    }
+}
+
+/// <summary>A route that waits for a person: its server refused the login or its certificate is not trusted.</summary>
+internal sealed class SendBlock
+{
+    public long AccountId { get; init; }
+    public string Route { get; init; } = "";
+    public string Settings { get; init; } = "";
+    public string Reason { get; init; } = "";
+}
+
+/// <summary>
+/// The routes of the current tenant that must not log in again (<c>imapmail_send_block</c>): stored, so the wait
+/// survives restarts, and keyed by route, so every message of that route waits, not only the one that was refused.
+/// </summary>
+internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+{
+    public async Task<SendBlock?> GetAsync(SendRoute route, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<SendBlock>(new CommandDefinition(
+            "SELECT account_id, route, settings, reason FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route AND account_id = @accountId",
+            new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<SendBlock>> ListOwnAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<SendBlock>(new CommandDefinition(
+            "SELECT account_id, route, settings, reason FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route ORDER BY account_id",
+            new { tenant = tenant.TenantId, route = SendRoute.OwnServer },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>
+    /// Stops the route: stores the block, and for an account's own server puts its other waiting messages in the same
+    /// state at once ("Use default" messages of the tenant follow when they come due, without a login).
+    /// </summary>
+    public async Task BlockAsync(SendRoute route, string reason, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId, settings = route.Settings, reason, now };
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO imapmail_send_block (tenant_id, account_id, route, settings, reason, blocked_at)
+            VALUES (@tenant, @accountId, @route, @settings, @reason, @now)
+            ON CONFLICT (tenant_id, route, account_id) DO UPDATE SET settings = excluded.settings, reason = excluded.reason, blocked_at = excluded.blocked_at
+            """,
+            parameters, transaction, cancellationToken: cancellationToken));
+        if (route.IsOwn)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE imapmail_outbox SET status = 'blocked', last_error = @reason, next_attempt_at = NULL, updated_at = @now
+                 WHERE tenant_id = @tenant AND account_id = @accountId AND status IN ('queued', 'retrying')
+                """,
+                parameters, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Lifts a route's block (its settings changed, or a person retries) and puts the waiting messages of every route
+    /// that is not blocked any more back in the queue, due now. Returns how many messages were released.
+    /// </summary>
+    public async Task<int> LiftAsync(SendRoute route, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route AND account_id = @accountId",
+            parameters, transaction, cancellationToken: cancellationToken));
+        // Note: a released message whose route is still blocked (a "Use default" message while the system route
+        // waits) goes back to waiting on its next attempt, before any login.
+        var released = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE imapmail_outbox SET status = 'retrying', next_attempt_at = NULL, updated_at = @now
+             WHERE tenant_id = @tenant AND status = 'blocked'
+               AND account_id NOT IN (SELECT account_id FROM imapmail_send_block WHERE tenant_id = @tenant AND route = 'own')
+            """,
+            parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return released;
+    }
+}
