@@ -168,46 +168,19 @@ internal sealed class MailConnector(
 
     private async Task<(ConnectionCheck Check, bool Keep)> TryAsync(MailService client, Endpoint endpoint, long? accountId, AccountSettings s, string user, string? password, CultureInfo culture, CancellationToken cancellationToken)
     {
-        string? fingerprint = null;
-        SslPolicyErrors policyErrors = SslPolicyErrors.None;
-        var pinned = s.PinnedCertificate;
         client.Timeout = s.TimeoutSeconds * 1000;
-        client.CheckCertificateRevocation = false;
-        client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            fingerprint = Fingerprint(certificate);
-            policyErrors = errors;
-            return errors == SslPolicyErrors.None || (pinned.Length == 64 && string.Equals(fingerprint, pinned, StringComparison.Ordinal));
-        };
-
-        var options = endpoint.Security switch
-        {
-            TransportSecurity.Ssl => SecureSocketOptions.SslOnConnect,
-            TransportSecurity.StartTls => SecureSocketOptions.StartTls,
-            _ => SecureSocketOptions.None,
-        };
-
+        var channel = new SecureChannel(endpoint, client is SmtpClient ? MailProtocol.Smtp : MailProtocol.Imap, s.TimeoutSeconds, s.PinnedCertificate, culture);
         try
         {
-            var socket = await OpenSocketAsync(endpoint, s.TimeoutSeconds, cancellationToken);
+            // TCP, TLS and STARTTLS are done by the channel, each step within the timeout; MailKit talks over the result.
+            var stream = await channel.OpenAsync(cancellationToken);
             try
             {
-                await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, options, cancellationToken);
-            }
-            catch (Exception ex) when (endpoint.Security == TransportSecurity.StartTls && ex is ImapCommandException or SmtpCommandException)
-            {
-                // The server answered STARTTLS with NO/BAD (or a 4xx/5xx): the same as not offering it. No login follows.
-                socket.Dispose();
-                throw new NotSupportedException("The server refused STARTTLS: " + ex.Message, ex);
+                await WithinTimeoutAsync(s, token => client.ConnectAsync(stream, endpoint.Host, endpoint.Port, SecureSocketOptions.None, token), cancellationToken);
             }
             catch
             {
-                socket.Dispose();
+                await stream.DisposeAsync();
                 throw;
             }
 
@@ -217,12 +190,17 @@ internal sealed class MailConnector(
                 // and the password is not offered to a server that did not ask for it.
                 logger.LogInformation("{Endpoint} offers no login; sending without one for account {AccountId}", endpoint, accountId);
             }
+            else if (client is ImapClient { IsAuthenticated: true })
+            {
+                // PREAUTH inside TLS (or on a loopback plain connection the administrator allowed): already logged in.
+                logger.LogInformation("{Endpoint} pre-authenticated the session for account {AccountId}", endpoint, accountId);
+            }
             else if (s.AuthMechanism == AuthMechanisms.OAuth2)
             {
                 var token = oauth is null ? null : await oauth.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, cancellationToken);
                 if (token is null)
                 {
-                    return (Failed(ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user), endpoint, fingerprint), false);
+                    return (Failed(ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user), endpoint, channel.Fingerprint), false);
                 }
 
                 await client.AuthenticateAsync(new SaslMechanismOAuth2(user, token), cancellationToken);
@@ -246,63 +224,54 @@ internal sealed class MailConnector(
             };
             logger.LogInformation("Logged in to {Endpoint} for account {AccountId}", endpoint, accountId);
             var check = new ConnectionCheck(true, null, Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security)),
-                endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), fingerprint, capabilities);
+                endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), channel.Fingerprint, capabilities);
             return (check, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var (kind, message) = Describe(ex, endpoint, s, fingerprint, policyErrors, user, culture);
+            var (kind, message) = Describe(ex, endpoint, s, user, culture);
             logger.LogInformation("Connection to {Endpoint} for account {AccountId} failed: {Kind}", endpoint, accountId, kind);
-            return (Failed(kind, message, endpoint, fingerprint), false);
+            return (Failed(kind, message, endpoint, channel.Fingerprint), false);
         }
     }
 
     /// <summary>Turns a connection failure into an error kind and a message an administrator can act on.</summary>
-    internal static (ImapMailErrorKind Kind, string Message) Describe(Exception ex, Endpoint endpoint, AccountSettings s, string? fingerprint, SslPolicyErrors policyErrors, string user, CultureInfo culture)
+    internal static (ImapMailErrorKind Kind, string Message) Describe(Exception ex, Endpoint endpoint, AccountSettings s, string user, CultureInfo culture)
     {
         var host = endpoint.Host;
         var port = endpoint.Port;
         return ex switch
         {
+            ChannelException channel => (channel.Kind, channel.Message),
+            ServerMisbehavedException { What: ServerMisbehaviour.Silent } silent => (ImapMailErrorKind.Timeout, silent.Message),
+            ServerMisbehavedException misbehaved => (ImapMailErrorKind.ConnectionLost, misbehaved.Message),
             SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
                 (ImapMailErrorKind.HostNotFound, Strings.Format("Conn_hostNotFound", culture, host)),
             SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
                 (ImapMailErrorKind.ConnectionRefused, Strings.Format("Conn_refused", culture, host, port)),
             SocketException { SocketErrorCode: SocketError.TimedOut } or TimeoutException or OperationCanceledException =>
                 (ImapMailErrorKind.Timeout, Strings.Format("Conn_timeout", culture, host, port, s.TimeoutSeconds)),
-            SslHandshakeException when fingerprint is not null && policyErrors != SslPolicyErrors.None =>
-                (ImapMailErrorKind.CertificateNotTrusted, Strings.Format("Conn_certificate", culture, host, port, policyErrors, fingerprint)),
-            SslHandshakeException =>
-                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_tls", culture, host, port, ex.Message)),
-            NotSupportedException when endpoint.Security == TransportSecurity.StartTls =>
-                (ImapMailErrorKind.StartTlsNotOffered, Strings.Format("Conn_startTls", culture, host, port)),
             AuthenticationException =>
                 (ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_auth", culture, user)),
             ImapCommandException or SmtpCommandException =>
-                (ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ex.Message)),
+                (ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ErrorText.Display(ex.Message))),
             _ =>
-                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ex.Message)),
+                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ErrorText.Display(ex.Message))),
         };
     }
 
-    /// <summary>
-    /// Opens the TCP connection with Nagle's algorithm off: IMAP is a conversation of small commands, and with Nagle
-    /// on, a command can wait for the server's delayed ACK (~40 ms a round trip on Linux).
-    /// </summary>
-    private static async Task<Socket> OpenSocketAsync(Endpoint endpoint, int timeoutSeconds, CancellationToken cancellationToken)
+    /// <summary>Runs one step of the session's opening (greeting and capabilities) under the account's timeout; each read of the login is bounded by the channel.</summary>
+    private static async Task WithinTimeoutAsync(AccountSettings s, Func<CancellationToken, Task> step, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(s.TimeoutSeconds));
         try
         {
-            await socket.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token);
-            return socket;
+            await step(deadline.Token);
         }
-        catch
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
-            throw;
+            throw new TimeoutException("The server did not finish within the timeout.", ex);
         }
     }
 

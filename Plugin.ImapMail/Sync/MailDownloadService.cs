@@ -5,6 +5,7 @@ using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
+using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Messages;
@@ -219,7 +220,7 @@ internal sealed class MailDownloadService(
             }
             catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
             {
-                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, folder.Path, ex.Message), ex);
+                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, DisplayText.Of(folder.Path), ErrorText.Reason(ex)), ex);
             }
         }
     }

@@ -57,7 +57,7 @@ S = [
 ("Option_auth.XOAUTH2","OAuth2 (token from the system)","OAuth2 (token fra systemet)"),
 ("Field_advanced.timeout","Timeout (seconds)","Tidsavbrudd (sekunder)"),
 ("Field_advanced.pinnedCertificate","Trusted certificate fingerprint (SHA-256)","Klarert sertifikat-fingeravtrykk (SHA-256)"),
-("Help_advanced.pinnedCertificate","Only for a server whose certificate is not trusted: the connection test shows its fingerprint.","Bare for en server med et sertifikat som ikke er klarert: tilkoblingstesten viser fingeravtrykket."),
+("Help_advanced.pinnedCertificate","Only for a server whose certificate is not trusted: the connection test shows its fingerprint. A pinned fingerprint is a restriction: from then on only that exact certificate is accepted, even where a public authority trusts another one.","Bare for en server med et sertifikat som ikke er klarert: tilkoblingstesten viser fingeravtrykket. Et lagt inn fingeravtrykk er en begrensning: deretter godtas bare akkurat det sertifikatet, selv om en offentlig utsteder stoler på et annet."),
 ("Field_advanced.deleteBehaviour","When a message is deleted","Når en melding slettes"),
 ("Option_delete.mark","Mark it as deleted (remove with Purge)","Marker den som slettet (fjernes med Tøm slettede)"),
 ("Option_delete.trash","Move it to Deleted Items","Flytt den til Slettede elementer"),
@@ -163,6 +163,11 @@ S = [
 ("Mdn_subject","Read: {0}","Lest: {0}"),
 ("Mdn_text","The message sent {0} to {1} with the subject \"{2}\" was displayed. This is no guarantee that it was read or understood.","Meldingen sendt {0} til {1} med emnet «{2}» ble vist. Dette er ingen garanti for at den ble lest eller forstått."),
 ("Notice_sentCopiesMissing","{0} sent messages have no copy in a Sent folder because none is chosen. Choose the Sent folder below; new mail gets its copy from then on.","{0} sendte meldinger har ingen kopi i en Sendte elementer-mappe fordi ingen er valgt. Velg mappen nedenfor; ny e-post får kopi fra da av."),
+# hostile
+("Conn_lineTooLong","{0}:{1} sent a line of more than {2} MB without an end; the connection was closed. The server is broken or hostile: ask the mail provider.","{0}:{1} sendte en linje på mer enn {2} MB uten slutt; forbindelsen ble lukket. Serveren er feil eller fiendtlig: spør e-postleverandøren."),
+("Conn_lineTooSlow","{0}:{1} took more than {2} seconds to finish one line; the connection was closed. If the server is just slow, raise the timeout on the Advanced tab.","{0}:{1} brukte mer enn {2} sekunder på én linje; forbindelsen ble lukket. Er serveren bare treg, øk tidsavbruddet under Avansert."),
+("Conn_pinMismatch","The certificate of {0}:{1} does not match the pinned fingerprint. Pinned: {2}. Shown by the server: {3}. Nothing was sent. If the server's certificate was renewed, check the new one with the provider and pin it under Advanced.","Sertifikatet til {0}:{1} stemmer ikke med det lagrede fingeravtrykket. Lagret: {2}. Vist av serveren: {3}. Ingenting ble sendt. Hvis serverens sertifikat er fornyet, sjekk det nye med leverandøren og legg det inn under Avansert."),
+("Conn_preauth","{0}:{1} logged the session in before encryption (PREAUTH), skipping authentication. An account set to STARTTLS cannot accept that, so nothing more was sent. Choose SSL/TLS, or ask the mail provider to turn pre-authentication off.","{0}:{1} logget inn økten før kryptering (PREAUTH) og hoppet over autentisering. En konto satt til STARTTLS kan ikke godta det, så ingenting mer ble sendt. Velg SSL/TLS, eller be e-postleverandøren slå av forhåndsinnlogging."),
 ]
 import html
 def resx(idx, path):
