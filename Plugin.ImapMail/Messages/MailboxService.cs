@@ -67,11 +67,10 @@ internal sealed class MailboxService(
         }
 
         var id = new UniqueId((uint)uid);
-        // Small messages are handed over from memory; a large one goes to a temporary file that disappears when the
-        // caller closes it. Either way the server's literal is copied as it arrives, never held whole by MailKit.
-        Stream buffer = message.Size > InMemoryLimit
-            ? new FileStream(Path.Combine(Path.GetTempPath(), "imapmail-" + Guid.NewGuid().ToString("N") + ".eml"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous)
-            : new MemoryStream();
+        // Small messages are handed over from memory; past the threshold the literal goes on into a temporary file
+        // that disappears when the caller closes it. The choice follows the bytes as they arrive, never the size the
+        // server declared when the message was indexed.
+        var buffer = new SpillStream(InMemoryLimit);
         var found = false;
         try
         {
@@ -101,13 +100,13 @@ internal sealed class MailboxService(
         // Reading fetched with BODY.PEEK; the user has now read it, so mark it read on the server and in the index.
         await mailFolder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, cancellationToken);
         await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, message.Flags | (long)MessageFlags.Seen, message.Keywords, null)], cancellationToken);
-        if (buffer is MemoryStream inMemory)
+        if (buffer.InMemory)
         {
-            await bodyCache.KeepIfPolicyAsync(account, message, inMemory.ToArray(), cancellationToken);
+            await bodyCache.KeepIfPolicyAsync(account, message, buffer.Buffered, cancellationToken);
         }
         else
         {
-            logger.LogInformation("Message {Uid} in folder {FolderId} ({Size} bytes) is too large for the body cache; it stays on the server only", uid, folder.Id, message.Size);
+            logger.LogInformation("Message {Uid} in folder {FolderId} ({Size} bytes) is too large for the body cache; it stays on the server only", uid, folder.Id, buffer.Length);
         }
 
         try
