@@ -32,8 +32,8 @@ internal sealed class MailConnector(
     private RedactingProtocolLog? ProtocolLog(AccountSettings s, long? accountId) =>
         s.ProtocolLog ? new RedactingProtocolLog(loggerFactory.CreateLogger("Plugin.ImapMail.Protocol"), accountId) : null;
 
-    private ImapClient NewImapClient(AccountSettings s, long? accountId) =>
-        ProtocolLog(s, accountId) is { } log ? new ImapClient(log) : new ImapClient();
+    private BoundedImapClient NewImapClient(AccountSettings s, long? accountId) =>
+        ProtocolLog(s, accountId) is { } log ? new BoundedImapClient(log) : new BoundedImapClient();
 
     private SendingSmtpClient NewSmtpClient(AccountSettings s, long? accountId) =>
         ProtocolLog(s, accountId) is { } log ? new SendingSmtpClient(log) : new SendingSmtpClient();

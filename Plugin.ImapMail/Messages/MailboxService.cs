@@ -24,13 +24,13 @@ internal sealed class MailboxService(
     ILogger<MailboxService> logger) : IMailboxService
 {
     /// <summary>Messages up to this size are opened in memory; larger ones through a temporary file.</summary>
-    internal const long InMemoryLimit = 4 * 1024 * 1024;
+    internal const long InMemoryLimit = SpillStream.DefaultThreshold;
 
     public async Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken = default)
     {
         await RequireAccountAsync(accountId, cancellationToken);
         var stored = await folders.ListAsync(accountId, cancellationToken);
-        return stored.Where(f => f.State != FolderStates.Deleted).Select(f => f.ToInfo()).ToList();
+        return stored.Where(f => f.State != FolderStates.Deleted).Select(f => f.ToInfo(tenant.UiCulture)).ToList();
     }
 
     public async Task<IReadOnlyList<MessageHeader>> GetMessagesAsync(long accountId, string folderPath, int limit = 100, CancellationToken cancellationToken = default)
@@ -68,32 +68,44 @@ internal sealed class MailboxService(
 
         var id = new UniqueId((uint)uid);
         // Small messages are handed over from memory; past the threshold the literal goes on into a temporary file
-        // that disappears when the caller closes it. The choice follows the bytes as they arrive, never the size the
-        // server declared when the message was indexed.
-        var buffer = new SpillStream(InMemoryLimit);
-        var found = false;
+        // that disappears when the caller closes it. The choice follows the bytes as they arrive (MailKit writes the
+        // literal into the folder's SpillStream), never the size the server declared when the message was indexed.
+        SpillStream? buffer = null;
         try
         {
             await ((ImapFolder)mailFolder).GetStreamsAsync([id], async (_, _, _, stream, token) =>
             {
-                found = true;
+                if (buffer is not null)
+                {
+                    return;
+                }
+
+                if (stream is SpillStream spill)
+                {
+                    buffer = spill.Detach();
+                    return;
+                }
+
+                buffer = new SpillStream(InMemoryLimit);
                 await stream.CopyToAsync(buffer, token);
             }, cancellationToken);
         }
         catch (MessageNotFoundException)
         {
-            found = false;
         }
         catch
         {
-            await buffer.DisposeAsync();
+            if (buffer is not null)
+            {
+                await buffer.DisposeAsync();
+            }
+
             throw;
         }
 
-        if (!found)
+        if (buffer is null)
         {
             // Gone from the server (another client expunged it): the cache keeps a customer card's history.
-            await buffer.DisposeAsync();
             return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
         }
 

@@ -1,4 +1,4 @@
-namespace Plugin.ImapMail.Messages;
+namespace Plugin.ImapMail.Connection;
 
 /// <summary>
 /// Where an opened message is written as the server's literal arrives: memory up to a threshold, past it a temporary
@@ -7,8 +7,28 @@ namespace Plugin.ImapMail.Messages;
 /// </summary>
 internal sealed class SpillStream(long threshold) : Stream
 {
+    /// <summary>Up to this many bytes stay in memory (and may go to the body cache).</summary>
+    public const long DefaultThreshold = 4 * 1024 * 1024;
+
     private MemoryStream? memory = new();
     private Stream current = Stream.Null;
+
+    public SpillStream()
+        : this(DefaultThreshold)
+    {
+    }
+
+    /// <summary>
+    /// Hands the content over to a new stream, leaving this one empty: MailKit disposes the stream it wrote a literal
+    /// into once its callback returns; the caller keeps the content without a second copy.
+    /// </summary>
+    public SpillStream Detach()
+    {
+        var taken = new SpillStream(threshold) { memory = memory, current = current };
+        memory = new MemoryStream();
+        current = Stream.Null;
+        return taken;
+    }
 
     /// <summary>True while everything written is still in memory.</summary>
     public bool InMemory => memory is not null;
@@ -32,7 +52,7 @@ internal sealed class SpillStream(long threshold) : Stream
     {
         if (memory is { } m && m.Length + buffer.Length > threshold)
         {
-            var file = new FileStream(Path.Combine(Path.GetTempPath(), "imapmail-" + Guid.NewGuid().ToString("N") + ".eml"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            var file = NewFile();
             m.Position = 0;
             await m.CopyToAsync(file, cancellationToken);
             await m.DisposeAsync();
@@ -48,13 +68,22 @@ internal sealed class SpillStream(long threshold) : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        if (memory is not null && memory.Length + count > threshold)
+        if (memory is { } m && m.Length + count > threshold)
         {
-            throw new NotSupportedException("Write asynchronously: a spill to a file is asynchronous.");
+            // Note: MailKit writes a literal synchronously in its synchronous API; the spill then is synchronous too.
+            var file = NewFile();
+            m.Position = 0;
+            m.CopyTo(file);
+            m.Dispose();
+            memory = null;
+            current = file;
         }
 
         Current.Write(buffer, offset, count);
     }
+
+    private static FileStream NewFile() =>
+        new(Path.Combine(Path.GetTempPath(), "imapmail-" + Guid.NewGuid().ToString("N") + ".eml"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Current.ReadAsync(buffer, cancellationToken);
 
