@@ -237,6 +237,125 @@ public sealed class HostileServerTests
         Assert.True(show.PeakRssBytes is > 0 and < 300L * 1024 * 1024, $"peak RSS {show.PeakRssBytes / (1024 * 1024)} MB");
     }
 
+    [Fact]
+    public async Task FolderNamesTheModuleCannotOpenAgain_AreListedWithANote_AndSkippedWhileTheOthersSync()
+    {
+        // "Søppelpost" as raw UTF-8 without UTF8=ACCEPT, a name with CR LF and one with NUL (as literals), and two
+        // ordinary folders that must still sync.
+        var list = new List<byte[]>
+        {
+            Encoding.ASCII.GetBytes("* LIST (\\HasNoChildren) \"/\" INBOX\r\n"),
+            Encoding.ASCII.GetBytes("* LIST (\\HasNoChildren) \"/\" Work\r\n"),
+            Encoding.UTF8.GetBytes("* LIST (\\HasNoChildren) \"/\" \"Søppelpost\"\r\n"),
+            Encoding.ASCII.GetBytes("* LIST (\\HasNoChildren) \"/\" {13}\r\nBad\r\nName\u001b[2J\r\n"),
+            Encoding.ASCII.GetBytes("* LIST (\\HasNoChildren) \"/\" {7}\r\nNul\0One\r\n"),
+        };
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript
+        {
+            ImplicitTls = true,
+            Greeting = "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            Handle = (tag, line, stream) => AnswerTreeAsync(tag, line, stream, list),
+        });
+        var (db, id) = await AddHostAccountAsync(peer.Port, peer.Fingerprint);
+
+        var download = await DevHostProcess.RunMeasuredAsync(["download", id, "--all", "--db", db], TimeSpan.FromMinutes(2));
+        var folders = await DevHostProcess.RunMeasuredAsync(["folders", id, "--db", db], TimeSpan.FromMinutes(1));
+
+        SuiteTally.Record("folder names the module cannot open again (raw 8-bit, CR LF, NUL)", Tried.HostileServers, 3);
+        Assert.False(download.TimedOut || folders.TimedOut, "the host hung");
+        Assert.True(download.Elapsed < Bound, $"download took {download.Elapsed}");
+        Assert.True(download.ExitCode == 5, $"exit {download.ExitCode}: {download.StdoutHead} {download.Stderr}");
+        Assert.Contains("Downloaded account " + id + ": 2 folders synchronised", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains("Søppelpost: \"Søppelpost\" was skipped: The server sends this folder's name as raw 8-bit text", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains(@"Bad\r\nName\u001B[2J", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains(@"Nul\u0000One", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains("control characters", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Equal(0, folders.ExitCode);
+        Assert.Contains(@"Bad\r\nName\u001B[2J", folders.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains("The server gives this folder a name with control characters", folders.StdoutHead, StringComparison.Ordinal);
+        foreach (var output in new[] { download.StdoutHead, download.Stderr, folders.StdoutHead, folders.Stderr })
+        {
+            Assert.DoesNotContain('\r', output);
+            Assert.DoesNotContain('\0', output);
+            Assert.DoesNotContain('\u001b', output);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AFolder20000LevelsDeep_IsRefusedWithANote_InLinearMemory()
+    {
+        var deep = string.Join("/", Enumerable.Repeat("a", 20_000));
+        var list = new List<byte[]>
+        {
+            Encoding.ASCII.GetBytes("* LIST (\\HasNoChildren) \"/\" INBOX\r\n"),
+            Encoding.ASCII.GetBytes($"* LIST (\\HasNoChildren) \"/\" \"{deep}\"\r\n"),
+        };
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript
+        {
+            ImplicitTls = true,
+            Greeting = "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            Handle = (tag, line, stream) => AnswerTreeAsync(tag, line, stream, list),
+        });
+        var (db, id) = await AddHostAccountAsync(peer.Port, peer.Fingerprint);
+
+        var download = await DevHostProcess.RunMeasuredAsync(["download", id, "--all", "--db", db], TimeSpan.FromMinutes(2));
+        var folders = await DevHostProcess.RunMeasuredAsync(["folders", id, "--db", db], TimeSpan.FromMinutes(1));
+
+        SuiteTally.Record("folder 20,000 levels deep", Tried.HostileServers, 1);
+        Assert.False(download.TimedOut, "the host hung");
+        Assert.True(download.Elapsed < Bound, $"download took {download.Elapsed}");
+        Assert.True(download.ExitCode == 5, $"exit {download.ExitCode}: {download.StdoutHead} {download.Stderr}");
+        Assert.Contains("nested more than 64 levels deep or with a name longer than 1024 characters", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains("1 folders synchronised", download.StdoutHead, StringComparison.Ordinal);
+        Assert.Contains("nested more than 64 levels deep", folders.StdoutHead, StringComparison.Ordinal);
+        // 886 MB before (every ancestor's full path built, and looked up one LIST at a time); the host alone is ~100 MB.
+        Assert.True(download.PeakRssBytes is > 0 and < 300L * 1024 * 1024, $"peak RSS {download.PeakRssBytes / (1024 * 1024)} MB");
+        Assert.DoesNotContain(peer.TlsLines, l => l.Contains("LIST \"\" \"a/a", StringComparison.Ordinal));
+    }
+
+    /// <summary>A folder tree for a download: the LIST lines given, empty folders, nothing else found.</summary>
+    private static async Task<bool> AnswerTreeAsync(string tag, string line, Stream stream, IReadOnlyList<byte[]> list)
+    {
+        var upper = line.ToUpperInvariant();
+        if (upper.Contains(" LIST ", StringComparison.Ordinal) || upper.Contains(" LSUB ", StringComparison.Ordinal))
+        {
+            if (upper.Contains("\"\" \"\"", StringComparison.Ordinal))
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("* LIST (\\Noselect) \"/\" \"\"\r\n"));
+            }
+            else if (upper.Contains("\"*\"", StringComparison.Ordinal) || upper.Contains(" *", StringComparison.Ordinal))
+            {
+                foreach (var entry in list)
+                {
+                    await stream.WriteAsync(entry);
+                }
+            }
+            else if (upper.Contains("INBOX", StringComparison.Ordinal))
+            {
+                await stream.WriteAsync(list[0]);
+            }
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(tag + " OK listed\r\n"));
+            return true;
+        }
+
+        if (upper.Contains(" STATUS ", StringComparison.Ordinal))
+        {
+            var name = line.Split(' ', 4)[2];
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"* STATUS {name} (MESSAGES 0 UIDNEXT 1 UIDVALIDITY 1)\r\n{tag} OK status\r\n"));
+            return true;
+        }
+
+        if (upper.Contains(" SELECT ", StringComparison.Ordinal) || upper.Contains(" EXAMINE ", StringComparison.Ordinal))
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"* 0 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n* OK [UIDNEXT 1] ok\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-ONLY] examined\r\n"));
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Just enough of a mailbox for opening one message: INBOX, its SELECT and a literal of the given size.</summary>
     private static async Task<bool> AnswerMailboxAsync(string tag, string line, Stream stream, long literal)
     {
