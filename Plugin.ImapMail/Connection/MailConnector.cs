@@ -27,8 +27,12 @@ internal sealed class MailConnector(
     ConnectionDefaults defaults,
     ILogger<MailConnector> logger,
     ILoggerFactory loggerFactory,
+    AccountStore accounts,
     IOAuthTokenProvider? oauth = null)
 {
+    /// <summary>SASL mechanisms chosen under "automatic", strongest first; a login with a later one than the account last used is refused.</summary>
+    internal static readonly IReadOnlyList<string> MechanismStrength = ["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN"];
+
     private RedactingProtocolLog? ProtocolLog(AccountSettings s, long? accountId) =>
         s.ProtocolLog ? new RedactingProtocolLog(loggerFactory.CreateLogger("Plugin.ImapMail.Protocol"), accountId) : null;
 
@@ -213,7 +217,31 @@ internal sealed class MailConnector(
             }
             else
             {
-                await client.AuthenticateAsync(new NetworkCredential(user, password), cancellationToken);
+                // Automatic: the strongest mechanism the server offers inside TLS, never weaker than the last that worked.
+                var smtp = client is SmtpClient;
+                var remembered = smtp ? s.SmtpLoginMechanism : s.ImapLoginMechanism;
+                var chosen = MechanismStrength.FirstOrDefault(m => client.AuthenticationMechanisms.Contains(m) && SaslMechanism.IsSupported(m)) ?? "LOGIN";
+                if (remembered is not null && Strength(chosen) > Strength(remembered))
+                {
+                    logger.LogWarning("{Endpoint} offers only weaker login mechanisms than account {AccountId} last used; not logging in", endpoint, accountId);
+                    return (Failed(ImapMailErrorKind.ServerRefused, Strings.Format("Conn_mechanismDowngrade", culture, endpoint.Host, endpoint.Port, chosen, remembered), endpoint, channel.Fingerprint), false);
+                }
+
+                var credentials = new NetworkCredential(user, password);
+                if (client.AuthenticationMechanisms.Contains(chosen))
+                {
+                    await client.AuthenticateAsync(SaslMechanism.Create(chosen, credentials)!, cancellationToken);
+                }
+                else
+                {
+                    // No SASL mechanism offered: MailKit uses IMAP's LOGIN command (as strong as PLAIN).
+                    await client.AuthenticateAsync(credentials, cancellationToken);
+                }
+
+                if (accountId is { } id && chosen != remembered)
+                {
+                    await accounts.RememberLoginMechanismAsync(id, smtp, chosen, CancellationToken.None);
+                }
             }
 
             var capabilities = client switch
@@ -233,6 +261,14 @@ internal sealed class MailConnector(
             logger.LogInformation("Connection to {Endpoint} for account {AccountId} failed: {Kind}", endpoint, accountId, kind);
             return (Failed(kind, message, endpoint, channel.Fingerprint), false);
         }
+    }
+
+    /// <summary>Position in <see cref="MechanismStrength"/> (PLAIN and LOGIN count as equal); lower is stronger.</summary>
+    private static int Strength(string mechanism)
+    {
+        var index = MechanismStrength.ToList().FindIndex(m => m.Equals(mechanism, StringComparison.OrdinalIgnoreCase));
+        var plain = MechanismStrength.ToList().IndexOf("PLAIN");
+        return index < 0 ? int.MaxValue : Math.Min(index, plain);
     }
 
     /// <summary>Turns a connection failure into an error kind and a message an administrator can act on.</summary>

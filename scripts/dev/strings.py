@@ -172,6 +172,7 @@ S = [
 ("Folder_unusableRaw8Bit","The server sends this folder's name as raw 8-bit text instead of the encoding IMAP requires, so the module cannot open it again and does not download it. Ask the mail provider to fix the server, or rename the folder.","Serveren sender navnet på denne mappen som rå 8-biters tekst i stedet for kodingen IMAP krever, så modulen kan ikke åpne den igjen og laster den ikke ned. Be e-postleverandøren rette serveren, eller gi mappen nytt navn."),
 ("Folder_unusableTooDeep","The server lists a folder nested more than {0} levels deep or with a name longer than {1} characters. The module does not use such a folder; it is not downloaded.","Serveren viser en mappe som ligger mer enn {0} nivåer dypt eller har et navn lengre enn {1} tegn. Modulen bruker ikke en slik mappe; den lastes ikke ned."),
 ("Sync_folderSkipped","\"{0}\" was skipped: {1}","«{0}» ble hoppet over: {1}"),
+("Conn_mechanismDowngrade","{0}:{1} now offers only {2} for login, but this account last logged in with {3}. The module does not switch to a weaker login method on its own: someone may be tampering with the connection. If the mail provider really changed it, choose the login method on the Advanced tab.","{0}:{1} tilbyr nå bare {2} for innlogging, men denne kontoen logget sist inn med {3}. Modulen bytter ikke til en svakere innloggingsmetode på egen hånd: noen kan tukle med forbindelsen. Hvis e-postleverandøren virkelig har endret den, velg innloggingsmetode under Avansert."),
 ]
 import html
 def resx(idx, path):

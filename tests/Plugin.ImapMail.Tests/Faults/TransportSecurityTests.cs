@@ -171,4 +171,34 @@ public sealed class TransportSecurityTests
         Assert.Null(pinnedButUntrusted);
         Assert.Null(unpinnedTrusted);
     }
+
+    [Fact]
+    public async Task TheLoginMechanismThatLastWorked_IsNotSilentlyDowngraded()
+    {
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript
+        {
+            ImplicitTls = true,
+            Greeting = "* OK ready",
+            TlsCapabilities = "IMAP4rev1 AUTH=SCRAM-SHA-256 AUTH=PLAIN",
+        });
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"));
+        var settings = harness.Get<IImapAccountSettings>();
+        var id = (await settings.SaveAsync(null, Values(peer.Port, "ssl", peer.Fingerprint), English)).AccountId;
+
+        var first = await settings.TestConnectionAsync(id, new Dictionary<string, string?>(), English);
+        var authBefore = peer.TlsLines.Count(l => l.Contains("AUTHENTICATE", StringComparison.OrdinalIgnoreCase));
+        peer.TlsCapabilitiesNow = "IMAP4rev1 AUTH=PLAIN";
+        var downgraded = await settings.TestConnectionAsync(id, new Dictionary<string, string?>(), English);
+        var authAfter = peer.TlsLines.Count(l => l.Contains("AUTHENTICATE", StringComparison.OrdinalIgnoreCase));
+        var chosen = await settings.TestConnectionAsync(id, new Dictionary<string, string?> { ["advanced.authMechanism"] = "PLAIN" }, English);
+
+        SuiteTally.Record("login mechanism downgraded between two logins", Tried.HostileServers, 1);
+        Assert.True(first.Succeeded, first.Imap.Message);
+        Assert.Contains(peer.TlsLines, l => l.Contains("AUTHENTICATE SCRAM-SHA-256", StringComparison.OrdinalIgnoreCase));
+        Assert.False(downgraded.Succeeded);
+        Assert.Equal(ImapMailErrorKind.ServerRefused, downgraded.Imap.ErrorKind);
+        Assert.Equal($"127.0.0.1:{peer.Port} now offers only PLAIN for login, but this account last logged in with SCRAM-SHA-256. The module does not switch to a weaker login method on its own: someone may be tampering with the connection. If the mail provider really changed it, choose the login method on the Advanced tab.", downgraded.Imap.Message);
+        Assert.Equal(authBefore, authAfter);
+        Assert.True(chosen.Succeeded, chosen.Imap.Message);
+    }
 }

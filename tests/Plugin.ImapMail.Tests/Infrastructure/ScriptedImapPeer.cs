@@ -74,6 +74,9 @@ internal sealed class ScriptedImapPeer : LoopbackServer
 
     public IEnumerable<string> AllLines => PlainLines.Concat(TlsLines);
 
+    /// <summary>When set, the capabilities inside TLS from now on (a server that changes between two logins).</summary>
+    public string? TlsCapabilitiesNow { get; set; }
+
     /// <summary>Bytes the endless greeting sent before the client closed.</summary>
     public long BytesSent { get; private set; }
 
@@ -117,7 +120,7 @@ internal sealed class ScriptedImapPeer : LoopbackServer
                 switch (command)
                 {
                     case "CAPABILITY":
-                        await WriteAsync(stream, $"* CAPABILITY {(tls ? script.TlsCapabilities : script.PlainCapabilities)}\r\n{tag} OK done\r\n");
+                        await WriteAsync(stream, $"* CAPABILITY {(tls ? TlsCapabilitiesNow ?? script.TlsCapabilities : script.PlainCapabilities)}\r\n{tag} OK done\r\n");
                         break;
                     case "STARTTLS" when !tls:
                         await WriteAsync(stream, $"{script.StartTlsPreamble}{tag} {script.StartTlsReply}\r\n{script.InjectAfterStartTls}");
