@@ -356,6 +356,26 @@ public sealed class HostileServerTests
         return false;
     }
 
+    [Fact]
+    public async Task TheBodyCache_KeepsNoMessageLargerThanItsCap()
+    {
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"));
+        var values = ImapValues(ClosedPort(), "ssl", pin: null);
+        values["advanced.bodyCache"] = "all";
+        var id = (await harness.Get<IImapAccountSettings>().SaveAsync(null, values, English)).AccountId!.Value;
+        var account = (await harness.Get<Plugin.ImapMail.Accounts.AccountStore>().GetAsync(id))!;
+        var cache = harness.Get<Plugin.ImapMail.Messages.BodyCache>();
+        var small = new Plugin.ImapMail.Messages.IndexedMessage { MessageId = "<small@example.test>" };
+        var large = new Plugin.ImapMail.Messages.IndexedMessage { MessageId = "<large@example.test>" };
+
+        await cache.KeepIfPolicyAsync(account, small, new byte[1000]);
+        await cache.KeepIfPolicyAsync(account, large, new byte[Plugin.ImapMail.Messages.BodyCache.MaxBytes + 1]);
+
+        SuiteTally.Record("body cache offered a body over its cap", Tried.HostileServers, 1);
+        Assert.NotNull(await cache.GetAsync(id, small.LinkKey));
+        Assert.Null(await cache.GetAsync(id, large.LinkKey));
+    }
+
     /// <summary>Just enough of a mailbox for opening one message: INBOX, its SELECT and a literal of the given size.</summary>
     private static async Task<bool> AnswerMailboxAsync(string tag, string line, Stream stream, long literal)
     {
