@@ -20,8 +20,9 @@ public static class DisplayText
         }
 
         var shown = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
             switch (c)
             {
                 case '\\': shown.Append(@"\\"); break;
@@ -34,26 +35,36 @@ public static class DisplayText
                 case >= '\u007F' and <= '\u009F':
                     shown.Append(@"\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
                     break;
-                case >= '\uDC80' and <= '\uDCFF':
-                    // A lone surrogate standing for an undecodable byte (the "surrogateescape" convention).
-                    shown.Append(@"\x").Append((c - 0xDC00).ToString("X2", CultureInfo.InvariantCulture));
-                    break;
                 case '\uFFFD':
                     shown.Append(@"\uFFFD");
                     break;
-                default: shown.Append(c); break;
+                default:
+                    if (char.IsSurrogate(c) && !IsPaired(text, i))
+                    {
+                        // A lone surrogate: U+DC80–U+DCFF stands for an undecodable byte ("surrogateescape"); others are broken text.
+                        shown.Append(c is >= '\uDC80' and <= '\uDCFF'
+                            ? @"\x" + (c - 0xDC00).ToString("X2", CultureInfo.InvariantCulture)
+                            : @"\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        shown.Append(c);
+                    }
+
+                    break;
             }
         }
 
         return shown.ToString();
     }
 
-    /// <summary>True when <paramref name="text"/> holds a control character or a stand-in for an undecodable byte.</summary>
+    /// <summary>True when <paramref name="text"/> holds a control character, a lone surrogate or a stand-in for an undecodable byte.</summary>
     public static bool HasControlOrRawBytes(string text)
     {
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (c < ' ' || c is >= '\u007F' and <= '\u009F' or >= '\uDC80' and <= '\uDCFF' or '\uFFFD')
+            var c = text[i];
+            if (c < ' ' || c is >= '\u007F' and <= '\u009F' or '\uFFFD' || (char.IsSurrogate(c) && !IsPaired(text, i)))
             {
                 return true;
             }
@@ -61,6 +72,12 @@ public static class DisplayText
 
         return false;
     }
+
+    /// <summary>True when the surrogate at <paramref name="i"/> is half of a valid pair (an emoji, say).</summary>
+    private static bool IsPaired(string text, int i) =>
+        char.IsHighSurrogate(text[i])
+            ? i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+            : i > 0 && char.IsHighSurrogate(text[i - 1]);
 
     private static bool NeedsEscape(string text) => HasControlOrRawBytes(text);
 }

@@ -33,6 +33,9 @@ internal sealed class SpillStream(long threshold) : Stream
     /// <summary>True while everything written is still in memory.</summary>
     public bool InMemory => memory is not null;
 
+    /// <summary>The temporary file's path once the content went to one; null while in memory.</summary>
+    public string? FileName => (current as FileStream)?.Name;
+
     /// <summary>The content while it is in memory (no copy); empty once it went to a file.</summary>
     public ReadOnlyMemory<byte> Buffered => memory is { } m && m.TryGetBuffer(out var segment) ? segment.AsMemory(0, (int)m.Length) : ReadOnlyMemory<byte>.Empty;
 

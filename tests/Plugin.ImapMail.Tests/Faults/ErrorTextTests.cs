@@ -26,6 +26,7 @@ public sealed class ErrorTextTests
     [InlineData("Nul\0One", @"Nul\u0000One")]
     [InlineData("Esc\u001b[2J\\x", @"Esc\u001B[2J\\x")]
     [InlineData(@"Plain\Back", @"Plain\Back")]
+    [InlineData("Emoji \U0001F4E8 mail", "Emoji \U0001F4E8 mail")]
     public void DisplayText_EscapesControlCharactersAndRawBytes_AndLeavesTextAlone(string name, string shown)
     {
         SuiteTally.Record("display form of a hostile name", Tried.HostileNamesAndFields, 1);
