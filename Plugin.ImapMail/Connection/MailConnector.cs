@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -19,7 +18,8 @@ namespace Plugin.ImapMail.Connection;
 /// <summary>
 /// Opens authenticated IMAP and SMTP sessions for an account under its security rules: TLS or STARTTLS (never a silent
 /// fall back to plain text), plain text only to loopback or when the administrator accepted it, certificates validated
-/// against the system store or matched to one pinned SHA-256 fingerprint — never "accept all".
+/// against the system store or, when a SHA-256 fingerprint is pinned, that certificate and no other — never "accept
+/// all". The TCP connection, TLS and STARTTLS are done by <see cref="SecureChannel"/>, every step within the timeout.
 /// </summary>
 internal sealed class MailConnector(
     ISecretProtector protector,

@@ -109,6 +109,24 @@ internal sealed class MailboxService(
             return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
         }
 
+        try
+        {
+            return await HandOverAsync(account, folder, message, mailFolder, client, buffer, cancellationToken);
+        }
+        catch
+        {
+            // The temporary file (if any) goes with the stream; nothing is left behind when the rest fails.
+            await buffer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Marks the opened message read, offers it to the body cache, answers a read receipt and hands the content over.</summary>
+    private async Task<Stream> HandOverAsync(Account account, StoredFolder folder, IndexedMessage message, IMailFolder mailFolder, ImapClient client, SpillStream buffer, CancellationToken cancellationToken)
+    {
+        var accountId = account.Id;
+        var uid = message.Uid;
+        var id = new UniqueId((uint)uid);
         // Reading fetched with BODY.PEEK; the user has now read it, so mark it read on the server and in the index.
         await mailFolder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, cancellationToken);
         await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, message.Flags | (long)MessageFlags.Seen, message.Keywords, null)], cancellationToken);
