@@ -14,7 +14,12 @@ namespace Plugin.ImapMail.Contracts.Folders;
 /// <param name="LocalUnseen">Unread messages in the local index.</param>
 /// <param name="LocalDeleted">Messages in the local index marked as deleted.</param>
 /// <param name="ServerMessages">Messages on the server at the last status, or null if never asked.</param>
-/// <param name="Selectable">False for folders that only hold other folders (\Noselect).</param>
+/// <param name="Selectable">False for folders that only hold other folders (\Noselect), and for folders the module cannot use (see <paramref name="Note"/>).</param>
+/// <param name="Note">
+/// Why the module cannot use a folder the server lists (a name with control characters, raw 8-bit text, a depth or
+/// length beyond its limits), in the user's language; null for a usable folder. Such a folder's path and name are
+/// in their display form (<see cref="DisplayText"/>), and Download skips it with a warning.
+/// </param>
 public sealed record FolderInfo(
     long AccountId,
     string Path,
@@ -29,4 +34,5 @@ public sealed record FolderInfo(
     int LocalUnseen,
     int LocalDeleted,
     int? ServerMessages,
-    bool Selectable);
+    bool Selectable,
+    string? Note = null);

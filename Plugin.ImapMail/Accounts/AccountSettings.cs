@@ -38,4 +38,9 @@ internal sealed record AccountSettings
     public BodyCachePolicy BodyCache { get; init; } = BodyCachePolicy.LinkedToCrm;
     public SentCopyMode SentCopy { get; init; } = SentCopyMode.Auto;
     public bool ProtocolLog { get; init; }
+
+    // Kept by the module, not shown on a tab: the SASL mechanism each server last accepted a login with under
+    // "automatic", so a later offer of only weaker ones is refused rather than silently used.
+    public string? ImapLoginMechanism { get; init; }
+    public string? SmtpLoginMechanism { get; init; }
 }

@@ -124,6 +124,22 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         return changed == 1;
     }
 
+    /// <summary>Records the SASL mechanism a server last accepted a login with, in the settings JSON (no migration).</summary>
+    public async Task RememberLoginMechanismAsync(long id, bool smtp, string mechanism, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(id, cancellationToken) is not { } current)
+        {
+            return;
+        }
+
+        var updated = smtp ? current.Settings with { SmtpLoginMechanism = mechanism } : current.Settings with { ImapLoginMechanism = mechanism };
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imapmail_account SET settings = @settings WHERE tenant_id = @tenant AND id = @id",
+            new { tenant = tenant.TenantId, id, settings = JsonSerializer.Serialize(updated, Json) },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task SetNeedsNewCredentialsAsync(long id, bool value, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -19,7 +19,7 @@ internal sealed class FoldersTab(AccountStore accounts, FolderStore folders, Sen
         var stored = await folders.ListAsync(account.Id, cancellationToken);
         var rows = stored
             .Where(f => f.State != FolderStates.Deleted)
-            .Select(f => f.ToInfo())
+            .Select(f => f.ToInfo(culture))
             .Select(f => new SettingsFolderRow(f, RoleLabel(f.Role, culture), RoleSourceLabel(f.RoleSource, culture)))
             .ToList();
         var notices = new List<string>();

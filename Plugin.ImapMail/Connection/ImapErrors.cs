@@ -25,16 +25,21 @@ internal static class ImapErrors
         }
         catch (ImapCommandException ex)
         {
-            throw new ImapMailException(ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ex.Message), ex);
+            throw new ImapMailException(ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ErrorText.Display(ex.Message)), ex);
         }
         catch (FolderNotFoundException ex)
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", culture, ex.FolderName), ex);
+            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", culture, ErrorText.Display(ex.FolderName)), ex);
+        }
+        catch (ServerMisbehavedException ex)
+        {
+            // The channel's own bounds (silence, a line without end): its words already name the server and the remedy.
+            throw new ImapMailException(ex.What == ServerMisbehaviour.Silent ? ImapMailErrorKind.Timeout : ImapMailErrorKind.ConnectionLost, ex.Message, ex);
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
             var port = account.Settings.ImapPort?.ToString(CultureInfo.InvariantCulture) ?? "?";
-            throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ex.Message), ex);
+            throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ErrorText.Display(ex.Message)), ex);
         }
     }
 }

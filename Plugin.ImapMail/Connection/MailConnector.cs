@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -19,7 +18,8 @@ namespace Plugin.ImapMail.Connection;
 /// <summary>
 /// Opens authenticated IMAP and SMTP sessions for an account under its security rules: TLS or STARTTLS (never a silent
 /// fall back to plain text), plain text only to loopback or when the administrator accepted it, certificates validated
-/// against the system store or matched to one pinned SHA-256 fingerprint — never "accept all".
+/// against the system store or, when a SHA-256 fingerprint is pinned, that certificate and no other — never "accept
+/// all". The TCP connection, TLS and STARTTLS are done by <see cref="SecureChannel"/>, every step within the timeout.
 /// </summary>
 internal sealed class MailConnector(
     ISecretProtector protector,
@@ -27,13 +27,17 @@ internal sealed class MailConnector(
     ConnectionDefaults defaults,
     ILogger<MailConnector> logger,
     ILoggerFactory loggerFactory,
+    AccountStore accounts,
     IOAuthTokenProvider? oauth = null)
 {
+    /// <summary>SASL mechanisms chosen under "automatic", strongest first; a login with a later one than the account last used is refused.</summary>
+    internal static readonly IReadOnlyList<string> MechanismStrength = ["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN"];
+
     private RedactingProtocolLog? ProtocolLog(AccountSettings s, long? accountId) =>
         s.ProtocolLog ? new RedactingProtocolLog(loggerFactory.CreateLogger("Plugin.ImapMail.Protocol"), accountId) : null;
 
-    private ImapClient NewImapClient(AccountSettings s, long? accountId) =>
-        ProtocolLog(s, accountId) is { } log ? new ImapClient(log) : new ImapClient();
+    private BoundedImapClient NewImapClient(AccountSettings s, long? accountId) =>
+        ProtocolLog(s, accountId) is { } log ? new BoundedImapClient(log) : new BoundedImapClient();
 
     private SendingSmtpClient NewSmtpClient(AccountSettings s, long? accountId) =>
         ProtocolLog(s, accountId) is { } log ? new SendingSmtpClient(log) : new SendingSmtpClient();
@@ -168,46 +172,19 @@ internal sealed class MailConnector(
 
     private async Task<(ConnectionCheck Check, bool Keep)> TryAsync(MailService client, Endpoint endpoint, long? accountId, AccountSettings s, string user, string? password, CultureInfo culture, CancellationToken cancellationToken)
     {
-        string? fingerprint = null;
-        SslPolicyErrors policyErrors = SslPolicyErrors.None;
-        var pinned = s.PinnedCertificate;
         client.Timeout = s.TimeoutSeconds * 1000;
-        client.CheckCertificateRevocation = false;
-        client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            fingerprint = Fingerprint(certificate);
-            policyErrors = errors;
-            return errors == SslPolicyErrors.None || (pinned.Length == 64 && string.Equals(fingerprint, pinned, StringComparison.Ordinal));
-        };
-
-        var options = endpoint.Security switch
-        {
-            TransportSecurity.Ssl => SecureSocketOptions.SslOnConnect,
-            TransportSecurity.StartTls => SecureSocketOptions.StartTls,
-            _ => SecureSocketOptions.None,
-        };
-
+        var channel = new SecureChannel(endpoint, client is SmtpClient ? MailProtocol.Smtp : MailProtocol.Imap, s.TimeoutSeconds, s.PinnedCertificate, culture);
         try
         {
-            var socket = await OpenSocketAsync(endpoint, s.TimeoutSeconds, cancellationToken);
+            // TCP, TLS and STARTTLS are done by the channel, each step within the timeout; MailKit talks over the result.
+            var stream = await channel.OpenAsync(cancellationToken);
             try
             {
-                await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, options, cancellationToken);
-            }
-            catch (Exception ex) when (endpoint.Security == TransportSecurity.StartTls && ex is ImapCommandException or SmtpCommandException)
-            {
-                // The server answered STARTTLS with NO/BAD (or a 4xx/5xx): the same as not offering it. No login follows.
-                socket.Dispose();
-                throw new NotSupportedException("The server refused STARTTLS: " + ex.Message, ex);
+                await WithinTimeoutAsync(s, token => client.ConnectAsync(stream, endpoint.Host, endpoint.Port, SecureSocketOptions.None, token), cancellationToken);
             }
             catch
             {
-                socket.Dispose();
+                await stream.DisposeAsync();
                 throw;
             }
 
@@ -217,12 +194,17 @@ internal sealed class MailConnector(
                 // and the password is not offered to a server that did not ask for it.
                 logger.LogInformation("{Endpoint} offers no login; sending without one for account {AccountId}", endpoint, accountId);
             }
+            else if (client is ImapClient { IsAuthenticated: true })
+            {
+                // PREAUTH inside TLS (or on a loopback plain connection the administrator allowed): already logged in.
+                logger.LogInformation("{Endpoint} pre-authenticated the session for account {AccountId}", endpoint, accountId);
+            }
             else if (s.AuthMechanism == AuthMechanisms.OAuth2)
             {
                 var token = oauth is null ? null : await oauth.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, cancellationToken);
                 if (token is null)
                 {
-                    return (Failed(ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user), endpoint, fingerprint), false);
+                    return (Failed(ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user), endpoint, channel.Fingerprint), false);
                 }
 
                 await client.AuthenticateAsync(new SaslMechanismOAuth2(user, token), cancellationToken);
@@ -233,15 +215,33 @@ internal sealed class MailConnector(
                     ?? throw new AuthenticationException($"The mechanism {s.AuthMechanism} is not supported.");
                 await client.AuthenticateAsync(mechanism, cancellationToken);
             }
-            else if (client is SmtpClient smtp && OneMechanism(smtp.AuthenticationMechanisms, user, password) is { } single)
-            {
-                // MailKit would try the next mechanism after a refusal: one wrong password would count twice or more
-                // against the mailbox at the provider. One login, with the strongest mechanism offered.
-                await client.AuthenticateAsync(single, cancellationToken);
-            }
             else
             {
-                await client.AuthenticateAsync(new NetworkCredential(user, password), cancellationToken);
+                // Automatic: the strongest mechanism the server offers inside TLS, never weaker than the last that worked.
+                var smtp = client is SmtpClient;
+                var remembered = smtp ? s.SmtpLoginMechanism : s.ImapLoginMechanism;
+                var chosen = MechanismStrength.FirstOrDefault(m => client.AuthenticationMechanisms.Contains(m) && SaslMechanism.IsSupported(m)) ?? "LOGIN";
+                if (remembered is not null && Strength(chosen) > Strength(remembered))
+                {
+                    logger.LogWarning("{Endpoint} offers only weaker login mechanisms than account {AccountId} last used; not logging in", endpoint, accountId);
+                    return (Failed(ImapMailErrorKind.ServerRefused, Strings.Format("Conn_mechanismDowngrade", culture, endpoint.Host, endpoint.Port, chosen, remembered), endpoint, channel.Fingerprint), false);
+                }
+
+                var credentials = new NetworkCredential(user, password);
+                if (client.AuthenticationMechanisms.Contains(chosen))
+                {
+                    await client.AuthenticateAsync(SaslMechanism.Create(chosen, credentials)!, cancellationToken);
+                }
+                else
+                {
+                    // No SASL mechanism offered: MailKit uses IMAP's LOGIN command (as strong as PLAIN).
+                    await client.AuthenticateAsync(credentials, cancellationToken);
+                }
+
+                if (accountId is { } id && chosen != remembered)
+                {
+                    await accounts.RememberLoginMechanismAsync(id, smtp, chosen, CancellationToken.None);
+                }
             }
 
             var capabilities = client switch
@@ -252,12 +252,12 @@ internal sealed class MailConnector(
             };
             logger.LogInformation("Logged in to {Endpoint} for account {AccountId}", endpoint, accountId);
             var check = new ConnectionCheck(true, null, Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security)),
-                endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), fingerprint, capabilities);
+                endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), channel.Fingerprint, capabilities);
             return (check, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var (kind, message) = Describe(ex, endpoint, s, fingerprint, policyErrors, user, culture);
+            var (kind, message) = Describe(ex, endpoint, s, user, culture);
             if (ex is AuthenticationException && client is SmtpClient && ServerReply(ex.Message, password) is { } reply)
             {
                 // The outbox shows why sending waits: the SMTP server's own words belong with it.
@@ -265,71 +265,56 @@ internal sealed class MailConnector(
             }
 
             logger.LogInformation("Connection to {Endpoint} for account {AccountId} failed: {Kind}", endpoint, accountId, kind);
-            return (Failed(kind, message, endpoint, fingerprint), false);
+            return (Failed(kind, message, endpoint, channel.Fingerprint), false);
         }
     }
 
+    /// <summary>Position in <see cref="MechanismStrength"/> (PLAIN and LOGIN count as equal); lower is stronger.</summary>
+    private static int Strength(string mechanism)
+    {
+        var index = MechanismStrength.ToList().FindIndex(m => m.Equals(mechanism, StringComparison.OrdinalIgnoreCase));
+        var plain = MechanismStrength.ToList().IndexOf("PLAIN");
+        return index < 0 ? int.MaxValue : Math.Min(index, plain);
+    }
+
     /// <summary>Turns a connection failure into an error kind and a message an administrator can act on.</summary>
-    internal static (ImapMailErrorKind Kind, string Message) Describe(Exception ex, Endpoint endpoint, AccountSettings s, string? fingerprint, SslPolicyErrors policyErrors, string user, CultureInfo culture)
+    internal static (ImapMailErrorKind Kind, string Message) Describe(Exception ex, Endpoint endpoint, AccountSettings s, string user, CultureInfo culture)
     {
         var host = endpoint.Host;
         var port = endpoint.Port;
         return ex switch
         {
+            ChannelException channel => (channel.Kind, channel.Message),
+            ServerMisbehavedException { What: ServerMisbehaviour.Silent } silent => (ImapMailErrorKind.Timeout, silent.Message),
+            ServerMisbehavedException misbehaved => (ImapMailErrorKind.ConnectionLost, misbehaved.Message),
             SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
                 (ImapMailErrorKind.HostNotFound, Strings.Format("Conn_hostNotFound", culture, host)),
             SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
                 (ImapMailErrorKind.ConnectionRefused, Strings.Format("Conn_refused", culture, host, port)),
             SocketException { SocketErrorCode: SocketError.TimedOut } or TimeoutException or OperationCanceledException =>
                 (ImapMailErrorKind.Timeout, Strings.Format("Conn_timeout", culture, host, port, s.TimeoutSeconds)),
-            SslHandshakeException when fingerprint is not null && policyErrors != SslPolicyErrors.None =>
-                (ImapMailErrorKind.CertificateNotTrusted, Strings.Format("Conn_certificate", culture, host, port, policyErrors, fingerprint)),
-            SslHandshakeException =>
-                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_tls", culture, host, port, ex.Message)),
-            NotSupportedException when endpoint.Security == TransportSecurity.StartTls =>
-                (ImapMailErrorKind.StartTlsNotOffered, Strings.Format("Conn_startTls", culture, host, port)),
             AuthenticationException =>
                 (ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_auth", culture, user)),
             ImapCommandException or SmtpCommandException =>
-                (ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ex.Message)),
+                (ImapMailErrorKind.ServerRefused, Strings.Format("Conn_refusedCommand", culture, host, ErrorText.Display(ex.Message))),
             _ =>
-                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ex.Message)),
+                (ImapMailErrorKind.ConnectionLost, Strings.Format("Conn_lost", culture, host, port, ErrorText.Display(ex.Message))),
         };
     }
 
-    /// <summary>
-    /// Opens the TCP connection with Nagle's algorithm off: IMAP is a conversation of small commands, and with Nagle
-    /// on, a command can wait for the server's delayed ACK (~40 ms a round trip on Linux).
-    /// </summary>
-    private static async Task<Socket> OpenSocketAsync(Endpoint endpoint, int timeoutSeconds, CancellationToken cancellationToken)
+    /// <summary>Runs one step of the session's opening (greeting and capabilities) under the account's timeout; each read of the login is bounded by the channel.</summary>
+    private static async Task WithinTimeoutAsync(AccountSettings s, Func<CancellationToken, Task> step, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(s.TimeoutSeconds));
         try
         {
-            await socket.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token);
-            return socket;
+            await step(deadline.Token);
         }
-        catch
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
-            throw;
+            throw new TimeoutException("The server did not finish within the timeout.", ex);
         }
-    }
-
-    /// <summary>The strongest password mechanism both sides know, or null when the server offers none of them.</summary>
-    private static SaslMechanism? OneMechanism(HashSet<string> offered, string user, string? password)
-    {
-        foreach (var name in (string[])["SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"])
-        {
-            if (offered.Any(o => string.Equals(o, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                return SaslMechanism.Create(name, new NetworkCredential(user, password));
-            }
-        }
-
-        return null;
     }
 
     /// <summary>A server's reply fit to show: one line, bounded, and never holding the password it was given.</summary>

@@ -71,7 +71,8 @@ internal sealed class RedactingProtocolLog(ILogger logger, long? accountId) : IP
             var trimmed = line.TrimEnd('\r');
             if (trimmed.Length > 0)
             {
-                yield return trimmed.Length > MaxLine ? trimmed[..MaxLine] + "…" : trimmed;
+                // A server's control characters (NUL, ESC…) are escaped, so they cannot act on a terminal or a log viewer.
+                yield return ErrorText.Display(trimmed.Length > MaxLine ? trimmed[..MaxLine] + "…" : trimmed);
             }
         }
     }

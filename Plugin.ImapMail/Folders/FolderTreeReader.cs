@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using MailKit;
 using MailKit.Net.Imap;
+using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 
 namespace Plugin.ImapMail.Folders;
@@ -33,12 +36,74 @@ internal static class FolderTreeReader
             }
         }
 
-        var folders = listed
-            .Where(f => !f.Attributes.HasFlag(FolderAttributes.NonExistent))
-            .DistinctBy(f => f.FullName, StringComparer.Ordinal)
-            .Select(f => ToServerFolder(f, status != StatusItems.None))
-            .ToList();
+        var folders = new List<ServerFolder>();
+        foreach (var folder in listed.Where(f => !f.Attributes.HasFlag(FolderAttributes.NonExistent)).DistinctBy(f => f.FullName, StringComparer.Ordinal))
+        {
+            var unusable = await UnusableAsync(client, folder, cancellationToken);
+            folders.Add(unusable is null ? ToServerFolder(folder, status != StatusItems.None) : Unusable(folder, unusable));
+        }
+
         return OneFolderPerRole(WithMissingParents(folders));
+    }
+
+    /// <summary>
+    /// Why the module could not name this folder to the server again, or null when it can: a name with control
+    /// characters (NUL, CR, LF…), one beyond the depth or length accepted, one sent as raw 8-bit text without
+    /// UTF8=ACCEPT (MailKit would open "S&amp;APg-ppelpost" for the "Søppelpost" the server sent as UTF-8).
+    /// </summary>
+    private static async Task<string?> UnusableAsync(ImapClient client, IMailFolder folder, CancellationToken cancellationToken)
+    {
+        if (folder is BoundedImapFolder { TooDeepOrLong: true })
+        {
+            return UnusableKinds.TooDeep;
+        }
+
+        if (FolderNames.HasUnusableCharacters(folder.FullName))
+        {
+            return UnusableKinds.ControlCharacters;
+        }
+
+        if (folder.FullName.Any(c => c > '\u007F') && !folder.Attributes.HasFlag(FolderAttributes.NoSelect))
+        {
+            // Note: a name listed in modified UTF-7 is in MailKit's cache under that form and is found without a round
+            // trip; one listed as raw 8-bit is not, and the LIST MailKit then sends for its UTF-7 form finds nothing.
+            try
+            {
+                await client.GetFolderAsync(folder.FullName, cancellationToken);
+            }
+            catch (FolderNotFoundException)
+            {
+                return UnusableKinds.Raw8Bit;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A folder the module lists but does not use: not selectable, with the reason among its attributes, and a path
+    /// that is safe to store and show (escaped; a name too deep or long is cut and made unique by a hash).
+    /// </summary>
+    private static ServerFolder Unusable(IMailFolder folder, string reason)
+    {
+        var path = SafePath(folder.FullName);
+        var separator = folder is BoundedImapFolder { ListedSeparator: var listed } ? listed : folder.DirectorySeparator;
+        var parent = reason == UnusableKinds.TooDeep ? null : folder.ParentFolder is { FullName.Length: > 0 } p ? SafePath(p.FullName) : null;
+        var name = reason == UnusableKinds.TooDeep ? path : DisplayText.Of(folder.Name);
+        return new ServerFolder(path, name, parent, reason == UnusableKinds.TooDeep || separator == '\0' ? null : separator.ToString(),
+            folder.Attributes + ", " + reason, null, FolderRoles.ToStored(FolderRole.None), FolderRoles.ToStored(FolderRoleSource.None), Selectable: false);
+    }
+
+    private static string SafePath(string fullName)
+    {
+        var shown = DisplayText.Of(fullName);
+        if (shown.Length <= FolderNames.MaxLength && !FolderNames.IsTooDeepOrLong(fullName, '\0'))
+        {
+            return shown;
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fullName)))[..12];
+        return shown[..200] + "… (" + fullName.Length + " characters, " + hash + ")";
     }
 
     /// <summary>

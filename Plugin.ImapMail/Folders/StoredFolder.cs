@@ -61,7 +61,8 @@ internal sealed class StoredFolder
         return folders;
     }
 
-    public FolderInfo ToInfo() => new(
+    /// <param name="culture">The language of the note on a folder the module cannot use (English when not given).</param>
+    public FolderInfo ToInfo(System.Globalization.CultureInfo? culture = null) => new(
         AccountId,
         Path,
         Name,
@@ -75,5 +76,6 @@ internal sealed class StoredFolder
         (int)LocalUnseen,
         (int)LocalDeleted,
         ServerMessages is { } n ? (int)n : null,
-        Selectable);
+        Selectable,
+        UnusableKinds.Note(Attributes, culture ?? System.Globalization.CultureInfo.GetCultureInfo("en")));
 }

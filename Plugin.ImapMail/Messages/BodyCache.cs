@@ -10,8 +10,16 @@ namespace Plugin.ImapMail.Messages;
 /// </summary>
 internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
 {
-    public async Task KeepIfPolicyAsync(Account account, IndexedMessage message, byte[] content, CancellationToken cancellationToken = default)
+    /// <summary>The largest message the cache keeps; a larger one stays on the server only.</summary>
+    internal const int MaxBytes = 4 * 1024 * 1024;
+
+    public async Task KeepIfPolicyAsync(Account account, IndexedMessage message, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
+        if (content.Length > MaxBytes)
+        {
+            return;
+        }
+
         var keep = account.Settings.BodyCache switch
         {
             BodyCachePolicy.All => true,
@@ -30,7 +38,7 @@ internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, T
             VALUES (@tenant, @accountId, @key, @content, @now)
             ON CONFLICT (account_id, message_key) DO NOTHING
             """,
-            new { tenant = tenant.TenantId, accountId = account.Id, key = message.LinkKey, content, now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { tenant = tenant.TenantId, accountId = account.Id, key = message.LinkKey, content = content.ToArray(), now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken));
     }
 

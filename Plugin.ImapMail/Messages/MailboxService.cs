@@ -24,13 +24,13 @@ internal sealed class MailboxService(
     ILogger<MailboxService> logger) : IMailboxService, ILinkedMessages
 {
     /// <summary>Messages up to this size are opened in memory; larger ones through a temporary file.</summary>
-    internal const long InMemoryLimit = 4 * 1024 * 1024;
+    internal const long InMemoryLimit = SpillStream.DefaultThreshold;
 
     public async Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken = default)
     {
         await RequireAccountAsync(accountId, cancellationToken);
         var stored = await folders.ListAsync(accountId, cancellationToken);
-        return stored.Where(f => f.State != FolderStates.Deleted).Select(f => f.ToInfo()).ToList();
+        return stored.Where(f => f.State != FolderStates.Deleted).Select(f => f.ToInfo(tenant.UiCulture)).ToList();
     }
 
     public async Task<IReadOnlyList<MessageHeader>> GetMessagesAsync(long accountId, string folderPath, int limit = 100, CancellationToken cancellationToken = default)
@@ -88,47 +88,76 @@ internal sealed class MailboxService(
         }
 
         var id = new UniqueId((uint)uid);
-        // Small messages are handed over from memory; a large one goes to a temporary file that disappears when the
-        // caller closes it. Either way the server's literal is copied as it arrives, never held whole by MailKit.
-        Stream buffer = message.Size > InMemoryLimit
-            ? new FileStream(Path.Combine(Path.GetTempPath(), "imapmail-" + Guid.NewGuid().ToString("N") + ".eml"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous)
-            : new MemoryStream();
-        var found = false;
+        // Small messages are handed over from memory; past the threshold the literal goes on into a temporary file
+        // that disappears when the caller closes it. The choice follows the bytes as they arrive (MailKit writes the
+        // literal into the folder's SpillStream), never the size the server declared when the message was indexed.
+        SpillStream? buffer = null;
         try
         {
             await ((ImapFolder)mailFolder).GetStreamsAsync([id], async (_, _, _, stream, token) =>
             {
-                found = true;
+                if (buffer is not null)
+                {
+                    return;
+                }
+
+                if (stream is SpillStream spill)
+                {
+                    buffer = spill.Detach();
+                    return;
+                }
+
+                buffer = new SpillStream(InMemoryLimit);
                 await stream.CopyToAsync(buffer, token);
             }, cancellationToken);
         }
         catch (MessageNotFoundException)
         {
-            found = false;
         }
         catch
         {
-            await buffer.DisposeAsync();
+            if (buffer is not null)
+            {
+                await buffer.DisposeAsync();
+            }
+
             throw;
         }
 
-        if (!found)
+        if (buffer is null)
         {
             // Gone from the server (another client expunged it): the cache keeps a customer card's history.
-            await buffer.DisposeAsync();
             return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
         }
 
+        try
+        {
+            return await HandOverAsync(account, folder, message, mailFolder, client, buffer, cancellationToken);
+        }
+        catch
+        {
+            // The temporary file (if any) goes with the stream; nothing is left behind when the rest fails.
+            await buffer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Marks the opened message read, offers it to the body cache, answers a read receipt and hands the content over.</summary>
+    private async Task<Stream> HandOverAsync(Account account, StoredFolder folder, IndexedMessage message, IMailFolder mailFolder, ImapClient client, SpillStream buffer, CancellationToken cancellationToken)
+    {
+        var accountId = account.Id;
+        var uid = message.Uid;
+        var id = new UniqueId((uint)uid);
         // Reading fetched with BODY.PEEK; the user has now read it, so mark it read on the server and in the index.
         await mailFolder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, cancellationToken);
         await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, message.Flags | (long)MessageFlags.Seen, message.Keywords, null)], cancellationToken);
-        if (buffer is MemoryStream inMemory)
+        if (buffer.InMemory)
         {
-            await bodyCache.KeepIfPolicyAsync(account, message, inMemory.ToArray(), cancellationToken);
+            await bodyCache.KeepIfPolicyAsync(account, message, buffer.Buffered, cancellationToken);
         }
         else
         {
-            logger.LogInformation("Message {Uid} in folder {FolderId} ({Size} bytes) is too large for the body cache; it stays on the server only", uid, folder.Id, message.Size);
+            logger.LogInformation("Message {Uid} in folder {FolderId} ({Size} bytes) is too large for the body cache; it stays on the server only", uid, folder.Id, buffer.Length);
         }
 
         try

@@ -5,6 +5,7 @@ using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
+using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Messages;
@@ -75,13 +76,13 @@ internal sealed class MailDownloadService(
             var statusByPath = tree.ToDictionary(f => f.Path, StringComparer.Ordinal);
 
             var chosen = Choose(stored, options);
-            if (options.FolderPath is { } only && chosen.Count == 0)
+            var errors = SkipUnusable(account, stored, options);
+            if (options.FolderPath is { } only && chosen.Count == 0 && errors.Count == 0)
             {
-                throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, only));
+                throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, DisplayText.Of(only)));
             }
 
             int synced = 0, skipped = 0, added = 0, updated = 0, vanished = 0;
-            var errors = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < chosen.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -219,7 +220,7 @@ internal sealed class MailDownloadService(
             }
             catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
             {
-                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, folder.Path, ex.Message), ex);
+                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, DisplayText.Of(folder.Path), ErrorText.Reason(ex)), ex);
             }
         }
     }
@@ -262,6 +263,23 @@ internal sealed class MailDownloadService(
         }
 
         return client;
+    }
+
+    /// <summary>Folders that would be downloaded but whose names the module cannot use: each gets a warning; the others sync.</summary>
+    private Dictionary<string, string> SkipUnusable(Account account, IReadOnlyList<StoredFolder> stored, DownloadOptions options)
+    {
+        var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var folder in stored.Where(f => !f.Selectable && f.State != FolderStates.Deleted))
+        {
+            var wanted = options.FolderPath is { } only ? string.Equals(folder.Path, only, StringComparison.Ordinal) : options.AllFolders || folder.SyncEnabled;
+            if (wanted && UnusableKinds.Note(folder.Attributes, tenant.UiCulture) is { } note)
+            {
+                skipped[folder.Path] = Strings.Format("Sync_folderSkipped", tenant.UiCulture, DisplayText.Of(folder.Path), note);
+                logger.LogWarning("Folder {FolderId} of account {AccountId} skipped: the server lists a name the module cannot use", folder.Id, account.Id);
+            }
+        }
+
+        return skipped;
     }
 
     private static List<StoredFolder> Choose(IReadOnlyList<StoredFolder> stored, DownloadOptions options) =>

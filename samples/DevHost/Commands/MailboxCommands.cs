@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DevHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Messages;
 using Plugin.ImapMail.Contracts.Sync;
 
@@ -63,7 +64,7 @@ internal static class MailboxCommands
                 $"Downloaded account {accountId}: {summary.Folders} folders synchronised, {summary.FoldersSkipped} unchanged; {summary.New} new, {summary.Updated} updated, {summary.Vanished} removed in {summary.Elapsed.TotalSeconds:0.00} s."));
             foreach (var (path, error) in summary.FolderErrors)
             {
-                Output.Line($"  {path}: {error}");
+                Output.Line($"  {DisplayText.Of(path)}: {DisplayText.Of(error)}");
             }
         }
 
@@ -90,6 +91,7 @@ internal static class MailboxCommands
                 unseen = f.LocalUnseen,
                 deleted = f.LocalDeleted,
                 serverMessages = f.ServerMessages,
+                note = f.Note,
             }));
             return ExitCode.Ok;
         }
@@ -105,7 +107,7 @@ internal static class MailboxCommands
             var depth = f.Delimiter is { Length: 1 } d ? f.Path.Count(c => c == d[0]) : 0;
             var role = f.Role == Plugin.ImapMail.Contracts.Folders.FolderRole.None ? "" : $" [{f.Role}]";
             Output.Line(string.Create(CultureInfo.InvariantCulture,
-                $"[{(f.SyncEnabled ? 'x' : ' ')}] {new string(' ', depth * 2)}{f.Name}{role}  {f.LocalMessages} messages, {f.LocalUnseen} unread (server: {f.ServerMessages?.ToString(CultureInfo.InvariantCulture) ?? "?"})"));
+                $"[{(f.SyncEnabled ? 'x' : ' ')}] {new string(' ', depth * 2)}{DisplayText.Of(f.Name)}{role}  {f.LocalMessages} messages, {f.LocalUnseen} unread (server: {f.ServerMessages?.ToString(CultureInfo.InvariantCulture) ?? "?"}){(f.Note is null ? "" : "  " + f.Note)}"));
         }
 
         return ExitCode.Ok;

@@ -205,8 +205,9 @@ public sealed class BadInputTests
         string temporary;
         await using (var opened = await scenario.Mailbox.OpenMessageAsync(scenario.AccountId, "INBOX", uid))
         {
-            var file = Assert.IsType<FileStream>(opened);
-            temporary = file.Name;
+            var spill = Assert.IsType<Plugin.ImapMail.Connection.SpillStream>(opened);
+            Assert.False(spill.InMemory);
+            temporary = spill.FileName!;
             Assert.True(File.Exists(temporary));
             using var read = new MemoryStream();
             await opened.CopyToAsync(read);

@@ -63,10 +63,12 @@ public sealed class TransportSecurityTests
 
         var result = await TestAsync(peer, "starttls");
 
-        Assert.False(result.Succeeded);
-        Assert.NotNull(result.Imap.ErrorKind);
-        Assert.DoesNotContain(peer.PlainLines, l => l.Contains(" LIST", StringComparison.OrdinalIgnoreCase) || l.Contains(" SELECT", StringComparison.OrdinalIgnoreCase) || l.Contains(" EXAMINE", StringComparison.OrdinalIgnoreCase));
         AssertNoSecretInClear(peer, "PREAUTH before TLS", 1);
+        Assert.False(result.Succeeded);
+        Assert.Equal(ImapMailErrorKind.StartTlsNotOffered, result.Imap.ErrorKind);
+        Assert.Equal($"127.0.0.1:{peer.Port} logged the session in before encryption (PREAUTH), skipping authentication. An account set to STARTTLS cannot accept that, so nothing more was sent. Choose SSL/TLS, or ask the mail provider to turn pre-authentication off.", result.Imap.Message);
+        // Nothing at all after the greeting: no STARTTLS in the authenticated state, no CAPABILITY, no LIST.
+        Assert.Empty(peer.AllLines);
     }
 
     [Fact]
@@ -140,10 +142,63 @@ public sealed class TransportSecurityTests
 
         var wrongPin = await TestAsync(peer, "ssl", otherPin: new string('A', 64));
         Assert.Equal(ImapMailErrorKind.CertificateNotTrusted, wrongPin.Imap.ErrorKind);
+        Assert.Equal($"The certificate of 127.0.0.1:{peer.Port} does not match the pinned fingerprint. Pinned: {new string('A', 64)}. Shown by the server: {peer.Fingerprint}. Nothing was sent. If the server's certificate was renewed, check the new one with the provider and pin it under Advanced.", wrongPin.Imap.Message);
+        Assert.DoesNotContain("enter its fingerprint", wrongPin.Imap.Message, StringComparison.Ordinal);
         Assert.Empty(peer.TlsLines);
 
         var pinned = await TestAsync(peer, "ssl");
         Assert.True(pinned.Succeeded, pinned.Imap.Message);
         SuiteTally.Record("certificate for another host, unpinned and wrongly pinned", Tried.HostileServers, 2, leaked: 0);
+    }
+
+    [Fact]
+    public void APin_IsARestriction_ACertificateTheSystemTrustsIsStillRefusedUnlessItIsThePinnedOne()
+    {
+        var endpoint = new Plugin.ImapMail.Connection.Endpoint("mail.example.test", 993, Plugin.ImapMail.Accounts.TransportSecurity.Ssl);
+        var pinned = new string('B', 64);
+        var shown = new string('C', 64);
+        var channel = new Plugin.ImapMail.Connection.SecureChannel(endpoint, Plugin.ImapMail.Connection.MailProtocol.Imap, 5, pinned.ToLowerInvariant(), English);
+
+        // SslPolicyErrors.None: a public CA trusts the certificate. With a pin, that is not enough.
+        var trustedButNotPinned = channel.Verdict(shown, System.Net.Security.SslPolicyErrors.None);
+        var pinnedButUntrusted = channel.Verdict(pinned, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors);
+        var unpinnedTrusted = new Plugin.ImapMail.Connection.SecureChannel(endpoint, Plugin.ImapMail.Connection.MailProtocol.Imap, 5, "", English).Verdict(shown, System.Net.Security.SslPolicyErrors.None);
+
+        SuiteTally.Record("pinned fingerprint against a certificate a public CA trusts", Tried.HostileServers, 1);
+        Assert.NotNull(trustedButNotPinned);
+        Assert.Contains("Pinned: " + pinned, trustedButNotPinned, StringComparison.Ordinal);
+        Assert.Contains("Shown by the server: " + shown, trustedButNotPinned, StringComparison.Ordinal);
+        Assert.Null(pinnedButUntrusted);
+        Assert.Null(unpinnedTrusted);
+    }
+
+    [Fact]
+    public async Task TheLoginMechanismThatLastWorked_IsNotSilentlyDowngraded()
+    {
+        await using var peer = new ScriptedImapPeer(new ImapPeerScript
+        {
+            ImplicitTls = true,
+            Greeting = "* OK ready",
+            TlsCapabilities = "IMAP4rev1 AUTH=SCRAM-SHA-256 AUTH=PLAIN",
+        });
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"));
+        var settings = harness.Get<IImapAccountSettings>();
+        var id = (await settings.SaveAsync(null, Values(peer.Port, "ssl", peer.Fingerprint), English)).AccountId;
+
+        var first = await settings.TestConnectionAsync(id, new Dictionary<string, string?>(), English);
+        var authBefore = peer.TlsLines.Count(l => l.Contains("AUTHENTICATE", StringComparison.OrdinalIgnoreCase));
+        peer.TlsCapabilitiesNow = "IMAP4rev1 AUTH=PLAIN";
+        var downgraded = await settings.TestConnectionAsync(id, new Dictionary<string, string?>(), English);
+        var authAfter = peer.TlsLines.Count(l => l.Contains("AUTHENTICATE", StringComparison.OrdinalIgnoreCase));
+        var chosen = await settings.TestConnectionAsync(id, new Dictionary<string, string?> { ["advanced.authMechanism"] = "PLAIN" }, English);
+
+        SuiteTally.Record("login mechanism downgraded between two logins", Tried.HostileServers, 1);
+        Assert.True(first.Succeeded, first.Imap.Message);
+        Assert.Contains(peer.TlsLines, l => l.Contains("AUTHENTICATE SCRAM-SHA-256", StringComparison.OrdinalIgnoreCase));
+        Assert.False(downgraded.Succeeded);
+        Assert.Equal(ImapMailErrorKind.ServerRefused, downgraded.Imap.ErrorKind);
+        Assert.Equal($"127.0.0.1:{peer.Port} now offers only PLAIN for login, but this account last logged in with SCRAM-SHA-256. The module does not switch to a weaker login method on its own: someone may be tampering with the connection. If the mail provider really changed it, choose the login method on the Advanced tab.", downgraded.Imap.Message);
+        Assert.Equal(authBefore, authAfter);
+        Assert.True(chosen.Succeeded, chosen.Imap.Message);
     }
 }

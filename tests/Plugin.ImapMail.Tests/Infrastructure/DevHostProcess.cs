@@ -94,4 +94,88 @@ internal static class DevHostProcess
 
         return new Result(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>What a measured run of the host did: its exit, its words, how long, and its peak resident memory.</summary>
+    public sealed record Measured(int ExitCode, string StdoutHead, long StdoutBytes, string Stderr, TimeSpan Elapsed, long PeakRssBytes, bool TimedOut);
+
+    /// <summary>
+    /// Runs the host with its standard output counted and dropped (only the first 64 KB kept), sampling its peak
+    /// resident memory (<c>VmHWM</c>) every 50 ms; a run longer than <paramref name="limit"/> is killed.
+    /// </summary>
+    public static async Task<Measured> RunMeasuredAsync(IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? TestEnvironment.NewFolder("devhost"),
+        };
+        info.ArgumentList.Add(Path.Combine(OutputFolder, "imapmail-devhost.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var head = new MemoryStream();
+        long total = 0;
+        var stdout = Task.Run(async () =>
+        {
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await process.StandardOutput.BaseStream.ReadAsync(buffer)) > 0)
+            {
+                total += n;
+                if (head.Length < 64 * 1024)
+                {
+                    head.Write(buffer, 0, (int)Math.Min(n, (64 * 1024) - head.Length));
+                }
+            }
+        });
+        var stderr = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        var exited = process.WaitForExitAsync();
+        var timedOut = false;
+        while (!exited.IsCompleted)
+        {
+            peak = Math.Max(peak, PeakRss(process.Id));
+            if (watch.Elapsed > limit)
+            {
+                timedOut = true;
+                process.Kill(entireProcessTree: true);
+                break;
+            }
+
+            await Task.WhenAny(exited, Task.Delay(50));
+        }
+
+        await process.WaitForExitAsync();
+        watch.Stop();
+        await Task.WhenAll(stdout, stderr);
+        return new Measured(process.ExitCode, System.Text.Encoding.UTF8.GetString(head.ToArray()), total, await stderr, watch.Elapsed, peak, timedOut);
+    }
+
+    /// <summary>The process's peak resident set so far (<c>VmHWM</c>, kB in /proc), in bytes; 0 once it is gone.</summary>
+    private static long PeakRss(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
 }

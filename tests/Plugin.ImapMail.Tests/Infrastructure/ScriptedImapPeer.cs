@@ -31,6 +31,18 @@ internal sealed record ImapPeerScript
 
     /// <summary>The server certificate's subject (DNS name).</summary>
     public string CertificateHost { get; init; } = "localhost";
+
+    /// <summary>Lines sent before the tagged answer to STARTTLS (e.g. an untagged CAPABILITY, an injection).</summary>
+    public string StartTlsPreamble { get; init; } = "";
+
+    /// <summary>Accepts the connection, reads what comes and never answers (not even a TLS handshake).</summary>
+    public bool Silent { get; init; }
+
+    /// <summary>After TLS (if any), greets with "* OK " and then sends bytes without a line end for ever.</summary>
+    public bool EndlessGreeting { get; init; }
+
+    /// <summary>A command handler before the built-in ones: gets the tag, the whole line and the stream; true when it answered.</summary>
+    public Func<string, string, Stream, Task<bool>>? Handle { get; init; }
 }
 
 /// <summary>
@@ -62,16 +74,34 @@ internal sealed class ScriptedImapPeer : LoopbackServer
 
     public IEnumerable<string> AllLines => PlainLines.Concat(TlsLines);
 
+    /// <summary>When set, the capabilities inside TLS from now on (a server that changes between two logins).</summary>
+    public string? TlsCapabilitiesNow { get; set; }
+
+    /// <summary>Bytes the endless greeting sent before the client closed.</summary>
+    public long BytesSent { get; private set; }
+
     protected override async Task ServeAsync(TcpClient client, int connection)
     {
         try
         {
             Stream stream = client.GetStream();
+            if (script.Silent)
+            {
+                await HostilePeers.ReadForeverAsync(stream, Stopping);
+                return;
+            }
+
             var tls = false;
             if (script.ImplicitTls)
             {
                 stream = await StartTlsAsync(stream);
                 tls = true;
+            }
+
+            if (script.EndlessGreeting)
+            {
+                BytesSent = await HostilePeers.WriteWithoutEndAsync(stream, "* OK ", Stopping);
+                return;
             }
 
             await WriteAsync(stream, script.Greeting + "\r\n");
@@ -82,13 +112,18 @@ internal sealed class ScriptedImapPeer : LoopbackServer
                 var parts = line.Split(' ', 3);
                 var tag = parts[0];
                 var command = parts.Length > 1 ? parts[1].ToUpperInvariant() : "";
+                if (script.Handle is { } handle && await handle(tag, line, stream))
+                {
+                    continue;
+                }
+
                 switch (command)
                 {
                     case "CAPABILITY":
-                        await WriteAsync(stream, $"* CAPABILITY {(tls ? script.TlsCapabilities : script.PlainCapabilities)}\r\n{tag} OK done\r\n");
+                        await WriteAsync(stream, $"* CAPABILITY {(tls ? TlsCapabilitiesNow ?? script.TlsCapabilities : script.PlainCapabilities)}\r\n{tag} OK done\r\n");
                         break;
                     case "STARTTLS" when !tls:
-                        await WriteAsync(stream, $"{tag} {script.StartTlsReply}\r\n{script.InjectAfterStartTls}");
+                        await WriteAsync(stream, $"{script.StartTlsPreamble}{tag} {script.StartTlsReply}\r\n{script.InjectAfterStartTls}");
                         if (!script.StartTlsReply.StartsWith("OK", StringComparison.Ordinal))
                         {
                             break;
@@ -113,7 +148,7 @@ internal sealed class ScriptedImapPeer : LoopbackServer
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException or OperationCanceledException)
         {
             // The client went away or refused our certificate: the script is over.
         }
@@ -132,7 +167,7 @@ internal sealed class ScriptedImapPeer : LoopbackServer
         await stream.FlushAsync();
     }
 
-    private static X509Certificate2 CreateCertificate(string host)
+    internal static X509Certificate2 CreateCertificate(string host)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest($"CN={host}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
