@@ -178,6 +178,11 @@ internal sealed class MailConnector(
         {
             // TCP, TLS and STARTTLS are done by the channel, each step within the timeout; MailKit talks over the result.
             var stream = await channel.OpenAsync(cancellationToken);
+            if (client.ProtocolLogger is RedactingProtocolLog log)
+            {
+                log.Security = endpoint.Security;
+            }
+
             try
             {
                 await WithinTimeoutAsync(s, token => client.ConnectAsync(stream, endpoint.Host, endpoint.Port, SecureSocketOptions.None, token), cancellationToken);

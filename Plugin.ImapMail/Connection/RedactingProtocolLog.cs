@@ -1,6 +1,7 @@
 using System.Text;
 using MailKit;
 using Microsoft.Extensions.Logging;
+using Plugin.ImapMail.Accounts;
 
 namespace Plugin.ImapMail.Connection;
 
@@ -15,7 +16,20 @@ internal sealed class RedactingProtocolLog(ILogger logger, long? accountId) : IP
 
     public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
 
-    public void LogConnect(Uri uri) => logger.LogDebug("Account {AccountId} connected to {Uri}", accountId, uri);
+    /// <summary>
+    /// How the connection was really secured. The module does TCP, TLS and STARTTLS itself and hands MailKit the
+    /// secured stream, so the address MailKit reports always reads as plain; the log names the real scheme instead.
+    /// </summary>
+    public TransportSecurity? Security { get; set; }
+
+    public void LogConnect(Uri uri) => logger.LogDebug("Account {AccountId} connected to {Uri}", accountId, Describe(uri, Security));
+
+    internal static string Describe(Uri uri, TransportSecurity? security) => security switch
+    {
+        TransportSecurity.Ssl => $"{uri.Scheme}s://{uri.Host}:{uri.Port}/",
+        TransportSecurity.StartTls => $"{uri.Scheme}://{uri.Host}:{uri.Port}/?starttls=always",
+        _ => uri.ToString(),
+    };
 
     public void LogClient(byte[] buffer, int offset, int count)
     {
