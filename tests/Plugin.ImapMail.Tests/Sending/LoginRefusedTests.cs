@@ -81,7 +81,17 @@ public sealed class LoginRefusedTests
         // The administrator enters the right password: the next run sends both, once.
         var fixedPassword = await settings.SaveAsync(scenario.AccountId, new Dictionary<string, string?> { ["servers.smtpPassword"] = scenario.User.Password }, English);
         Assert.True(fixedPassword.Saved, string.Join("; ", fixedPassword.Errors));
-        Assert.Equal(2, await scenario.Outbox.ProcessDueAsync());
+        // The next run sends both. Under a loaded machine a send can meet a transient failure (then Retrying, due at
+        // once with this scenario's zero backoff): a few runs are allowed, never another refused login (asserted below).
+        var sent = 0;
+        for (var run = 0; run < 5 && sent < 2; run++)
+        {
+            sent += await scenario.Outbox.ProcessDueAsync();
+        }
+
+        var states = string.Join("; ", (await Task.WhenAll(new[] { first, second }.Select(r => scenario.Outbox.GetAsync(r.OutboxId))))
+            .Select(e => $"{e!.Status}: {e.Reason}"));
+        Assert.True(sent == 2, $"sent {sent} of 2 after the password was fixed: {states}");
         Assert.Equal(0, await scenario.Outbox.ProcessDueAsync());
         foreach (var receipt in new[] { first, second })
         {
@@ -183,10 +193,10 @@ public sealed class LoginRefusedTests
     /// <summary>Failed SMTP logins of the scenario's user in Postfix's log (it names the SASL user on each failure).</summary>
     private static async Task<int> AuthFailuresAsync(SendScenario scenario, int expectedAtLeast)
     {
-        // Postfix writes its log a moment after the reply.
+        // Postfix writes its log a moment after the reply (seconds on a loaded machine).
         var pattern = new Regex(@"SASL \S+ authentication failed.*sasl_username=" + Regex.Escape(scenario.User.Name) + @"\b");
         var count = 0;
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 200; i++)
         {
             count = scenario.Postfix.ReadLog().Split('\n').Count(pattern.IsMatch);
             if (count >= expectedAtLeast)
