@@ -140,7 +140,7 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var parameters = new { tenant = tenant.TenantId, id };
         // Note: children are deleted explicitly rather than by ON DELETE CASCADE, which SQLite applies only when the host enabled foreign keys.
-        foreach (var table in new[] { "imapmail_message", "imapmail_folder", "imapmail_crm_link", "imapmail_outbox" })
+        foreach (var table in new[] { "imapmail_message", "imapmail_folder", "imapmail_crm_link", "imapmail_outbox", "imapmail_account_health" })
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM {table} WHERE tenant_id = @tenant AND account_id = @id", parameters, transaction, cancellationToken: cancellationToken));

@@ -163,6 +163,18 @@ S = [
 ("Mdn_subject","Read: {0}","Lest: {0}"),
 ("Mdn_text","The message sent {0} to {1} with the subject \"{2}\" was displayed. This is no guarantee that it was read or understood.","Meldingen sendt {0} til {1} med emnet «{2}» ble vist. Dette er ingen garanti for at den ble lest eller forstått."),
 ("Notice_sentCopiesMissing","{0} sent messages have no copy in a Sent folder because none is chosen. Choose the Sent folder below; new mail gets its copy from then on.","{0} sendte meldinger har ingen kopi i en Sendte elementer-mappe fordi ingen er valgt. Velg mappen nedenfor; ny e-post får kopi fra da av."),
+# alwayson
+("Field_advanced.checkInterval","Check for new mail every N minutes","Se etter ny e-post hvert N. minutt"),
+("Help_advanced.checkInterval","Besides new mail pushed by the server at once, every ticked folder is checked on this schedule. 0: the account is not kept in sync in the background. The module uses at most two connections to the server per account (Gmail allows 15 per user, shared with the user's own programs).","I tillegg til ny e-post som serveren melder straks, sjekkes hver avkrysset mappe så ofte. 0: kontoen holdes ikke oppdatert i bakgrunnen. Modulen bruker høyst to tilkoblinger til serveren per konto (Gmail tillater 15 per bruker, delt med brukerens egne programmer)."),
+("Health_healthy","Healthy","I orden"),
+("Health_retrying","Retrying","Prøver igjen"),
+("Health_needsNewPassword","Needs a new password","Trenger nytt passord"),
+("Health_certificateChanged","Certificate changed","Sertifikatet er endret"),
+("Health_unreachable","Unreachable","Utilgjengelig"),
+("Health_disabled","Disabled","Deaktivert"),
+("Service_needsNewPassword","The server refused the password for \"{0}\". No further login is tried until the password (or user name) is changed on the Servers tab.","Serveren avviste passordet for «{0}». Ingen ny pålogging prøves før passordet (eller brukernavnet) er endret under Servere."),
+("Service_certificateChanged","The server's certificate no longer matches the pinned fingerprint. {0} Nothing is tried until someone checks the server and updates the pin on the Advanced tab.","Serverens sertifikat stemmer ikke lenger med det festede fingeravtrykket. {0} Ingenting prøves før noen har sjekket serveren og oppdatert fingeravtrykket under Avansert."),
+("Service_retrying","{0} Tried again automatically.","{0} Prøves igjen automatisk."),
 ]
 import html
 def resx(idx, path):
