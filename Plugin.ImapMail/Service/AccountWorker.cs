@@ -291,8 +291,18 @@ internal sealed class AccountWorker(
             {
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(session);
                 done.CancelAfter(round);
-                // Note: the stop ends IDLE with DONE (the done token); only a server that then stays silent is dropped (hard).
-                await client.IdleAsync(done.Token, hard);
+                // Note: the stop ends IDLE with DONE (the done token); a server that then stays silent past the account's
+                // timeout is dropped (MailKit waits for the answer to DONE without its own timeout).
+                using var answer = CancellationTokenSource.CreateLinkedTokenSource(hard);
+                await using var bound = done.Token.Register(() => answer.CancelAfter(timeout));
+                try
+                {
+                    await client.IdleAsync(done.Token, answer.Token);
+                }
+                catch (OperationCanceledException) when (!hard.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No answer to DONE within {timeout.TotalSeconds:0} s.");
+                }
             }
             else
             {

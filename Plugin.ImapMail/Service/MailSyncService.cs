@@ -45,6 +45,7 @@ internal sealed class MailSyncService(
                 return Task.CompletedTask;
             }
 
+            stopping?.Dispose();
             stopping = new CancellationTokenSource();
             var token = stopping.Token;
             loop = Task.Run(() => LoopAsync(token), CancellationToken.None);
@@ -99,8 +100,13 @@ internal sealed class MailSyncService(
 
     public async ValueTask DisposeAsync()
     {
+        // Note: the container may dispose it twice (registered as itself and as the contract); the second is a no-op.
         await StopAsync(CancellationToken.None);
-        stopping?.Dispose();
+        lock (gate)
+        {
+            stopping?.Dispose();
+            stopping = null;
+        }
     }
 
     private async Task<IReadOnlyList<ScannedAccount>> ScanAsync(CancellationToken cancellationToken)
