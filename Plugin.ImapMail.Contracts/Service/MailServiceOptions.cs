@@ -26,8 +26,8 @@ public sealed class MailServiceOptions
     /// <summary>Consecutive connection faults after which an account is shown as unreachable rather than retrying.</summary>
     public int UnreachableAfter { get; init; } = 4;
 
-    /// <summary>The first connection of each account at start is spread over this window (not every account in the same second).</summary>
-    public TimeSpan StartSpread { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The first connection of each account at start is spread over 20 ms per account, at most this window (not every account in the same second).</summary>
+    public TimeSpan StartSpread { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Replaces every account's "Check for new mail every N minutes" (tests); null uses the account's setting.</summary>
     public TimeSpan? CheckIntervalOverride { get; init; }

@@ -175,6 +175,8 @@ internal sealed class MailSyncService(
         var started = new List<ServiceAccount>();
         var stopped = new List<ServiceAccount>();
         var ending = new List<Running>();
+        // The first logins at start are spread: 20 ms per account, at most StartSpread (1,000 accounts: 50 a second).
+        var window = TimeSpan.FromMilliseconds(Math.Min(options.StartSpread.TotalMilliseconds, wanted.Count * 20.0));
         lock (gate)
         {
             foreach (var (key, running) in workers.ToList())
@@ -196,7 +198,7 @@ internal sealed class MailSyncService(
 
                 var service = new ServiceAccount(account.TenantId, account.AccountId, account.Version);
                 var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                var delay = spread ? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * options.StartSpread.TotalMilliseconds) : TimeSpan.Zero;
+                var delay = spread ? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * window.TotalMilliseconds) : TimeSpan.Zero;
                 workers[key] = new Running(service, cts, Task.Run(() => RunWorkerAsync(service, delay, cts.Token), CancellationToken.None));
                 started.Add(service);
                 disabled.Remove(key);

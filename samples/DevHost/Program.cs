@@ -31,6 +31,8 @@ internal static class Program
           outbox retry ID | resolve ID sent|resend | run   try again now; decide on "delivery unknown"; send what is due
           status MESSAGE-ID               an outgoing message's status and its delivery and read reports
           read-receipt ACCOUNT PATH UID [send|decline]   a message's request for a read receipt, and the answer
+          serve                           keep every account of every tenant in sync until Ctrl-C (one line per state change)
+          account health [ID]             each account's health: state, last sync, last error, next attempt
 
         Host options (every command):
           --db PATH|CONNSTRING   SQLite file (default ./imapmail.db) or PostgreSQL connection string
@@ -94,6 +96,7 @@ internal static class Program
                 "outbox" => await SendCommands.OutboxAsync(host, args, cancellation.Token),
                 "status" => await SendCommands.StatusAsync(host, args, cancellation.Token),
                 "read-receipt" => await SendCommands.ReadReceiptAsync(host, args, cancellation.Token),
+                "serve" => await ServeCommands.ServeAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
         }
