@@ -419,7 +419,8 @@ internal sealed class AccountWorker(
             logins.Release();
         }
 
-        await health.SyncedAsync(cancellationToken);
+        // Note: recorded even when the stop came during the sync: the sync itself finished.
+        await health.SyncedAsync(CancellationToken.None);
     }
 
     private async Task LogoutAsync(ImapClient client, CancellationToken hard)

@@ -16,11 +16,16 @@ internal sealed class HealthTracker(
 {
     private HealthRow row = new();
 
+    /// <summary>The state as last stored by a tracker (null: never), to tell a change of state from a repeat.</summary>
+    private string? stored;
+
     public HealthRow Current => row;
 
     public async Task LoadAsync(long tenantId, long accountId, CancellationToken cancellationToken)
     {
-        row = await store.GetAsync(accountId, cancellationToken) ?? new HealthRow { TenantId = tenantId, AccountId = accountId };
+        var found = await store.GetAsync(accountId, cancellationToken);
+        row = found ?? new HealthRow { TenantId = tenantId, AccountId = accountId };
+        stored = found?.State;
     }
 
     /// <summary>Connected and watching: healthy, faults forgotten.</summary>
@@ -107,16 +112,18 @@ internal sealed class HealthTracker(
 
     private async Task ChangeAsync(Action<HealthRow> change, CancellationToken cancellationToken)
     {
-        var previous = await store.GetAsync(row.AccountId, cancellationToken);
+        // Note: compared with what was loaded before the worker took its lease (taking it may create the row).
+        var previous = stored;
         change(row);
         await store.SaveAsync(row, cancellationToken);
-        if (previous is not null && previous.State == row.State)
+        stored = row.State;
+        if (previous == row.State)
         {
             return;
         }
 
-        var notice = new AccountHealthChange(row.TenantId, row.AccountId, previous is null ? null : HealthStates.ToState(previous.State), ToHealth(row));
-        logger.LogInformation("Account {AccountId} of tenant {TenantId}: {Previous} -> {State}", row.AccountId, row.TenantId, previous?.State ?? "-", row.State);
+        var notice = new AccountHealthChange(row.TenantId, row.AccountId, previous is null ? null : HealthStates.ToState(previous), ToHealth(row));
+        logger.LogInformation("Account {AccountId} of tenant {TenantId}: {Previous} -> {State}", row.AccountId, row.TenantId, previous ?? "-", row.State);
         foreach (var listener in listeners)
         {
             try

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Contracts.Service;
 
@@ -93,7 +94,7 @@ internal sealed class MailSyncService(
     private async Task<bool> RunAccountAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
     {
         using var tenant = ServiceTenant.Enter(tenantId, options.Culture);
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = TenantScope(tenantId);
         using var worker = ActivatorUtilities.CreateInstance<AccountWorker>(scope.ServiceProvider);
         return await worker.RunAsync(tenantId, accountId, until, startDelay, cancellationToken);
     }
@@ -107,6 +108,21 @@ internal sealed class MailSyncService(
             stopping?.Dispose();
             stopping = null;
         }
+    }
+
+    /// <summary>A scope whose <see cref="ITenantContext"/> is the service's tenant; refuses to work as any other tenant.</summary>
+    private AsyncServiceScope TenantScope(long tenantId)
+    {
+        var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetRequiredService<ITenantContext>().TenantId != tenantId)
+        {
+            scope.Dispose();
+            // Note: only possible when the host registered ITenantContext after the module's ConfigureServices, so the
+            // module could not put the service's tenant first; working on would mix tenants.
+            throw new InvalidOperationException("The host's ITenantContext must be registered before IMailModule.ConfigureServices: the mail service cannot act for its tenants otherwise.");
+        }
+
+        return scope;
     }
 
     private async Task<IReadOnlyList<ScannedAccount>> ScanAsync(CancellationToken cancellationToken)
@@ -252,7 +268,7 @@ internal sealed class MailSyncService(
             try
             {
                 using var tenant = ServiceTenant.Enter(tenantId, options.Culture);
-                await using var scope = scopes.CreateAsyncScope();
+                await using var scope = TenantScope(tenantId);
                 var sent = await scope.ServiceProvider.GetRequiredService<IOutbox>().ProcessDueAsync(stop);
                 if (sent > 0)
                 {

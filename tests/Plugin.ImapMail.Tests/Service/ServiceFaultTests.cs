@@ -76,6 +76,8 @@ public sealed class ServiceFaultTests
         Assert.Contains("password", health!.LastError, StringComparison.OrdinalIgnoreCase);
         Assert.Null(health.NextAttemptAt);
         Assert.Single(scenario.Changes, c => c.Current.State == AccountHealthState.NeedsNewPassword);
+        var general = (await settings.LoadAsync(scenario.AccountId, CultureInfo.GetCultureInfo("en"))).Single(t => t.Id == "general");
+        Assert.Contains(general.Notices, n => n.Contains("Needs a new password", StringComparison.Ordinal));
 
         Assert.True((await settings.SaveAsync(scenario.AccountId, new Dictionary<string, string?> { ["servers.imapPassword"] = newPassword }, CultureInfo.InvariantCulture)).Saved);
         await scenario.WaitForHealthAsync(AccountHealthState.Healthy, TimeSpan.FromSeconds(20));
