@@ -174,7 +174,6 @@ S = [
 ("Health_disabled","Disabled","Deaktivert"),
 ("Service_needsNewPassword","The server refused the password for \"{0}\". No further login is tried until the password (or user name) is changed on the Servers tab.","Serveren avviste passordet for «{0}». Ingen ny pålogging prøves før passordet (eller brukernavnet) er endret under Servere."),
 ("Service_certificateChanged","The server's certificate no longer matches the pinned fingerprint. {0} Nothing is tried until someone checks the server and updates the pin on the Advanced tab.","Serverens sertifikat stemmer ikke lenger med det festede fingeravtrykket. {0} Ingenting prøves før noen har sjekket serveren og oppdatert fingeravtrykket under Avansert."),
-("Service_retrying","{0} Tried again automatically.","{0} Prøves igjen automatisk."),
 ("Health_notice","Background sync: {0}. Last successful sync: {1}.","Synkronisering i bakgrunnen: {0}. Siste vellykkede synkronisering: {1}."),
 ("Health_noticeError","Last error ({0}): {1}","Siste feil ({0}): {1}"),
 ("Health_noticeNext","Next attempt: {0}.","Neste forsøk: {0}."),

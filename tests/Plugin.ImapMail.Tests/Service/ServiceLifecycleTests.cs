@@ -23,6 +23,14 @@ public sealed class ServiceLifecycleTests
         await scenario.WaitForHealthAsync(AccountHealthState.Healthy, TimeSpan.FromSeconds(20), watching: "idle");
         await ServiceScenario.WaitUntilAsync(() => Task.FromResult(proxy.ClientLines.Any(l => l.EndsWith(" IDLE", StringComparison.Ordinal))), TimeSpan.FromSeconds(10));
 
+        // A push syncs the folder that changed: its STATUS, not a LIST of the whole tree.
+        var lists = proxy.ClientLines.Count(IsList);
+        Assert.True(lists > 0, "the first check lists the tree");
+        await scenario.AppendAsync("INBOX", ServiceScenario.FromCustomer("one folder only"));
+        await ServiceScenario.WaitUntilAsync(() => scenario.IsIndexedAsync("INBOX", "one folder only"), TimeSpan.FromSeconds(10));
+        Assert.Equal(lists, proxy.ClientLines.Count(IsList));
+        Assert.Contains(proxy.ClientLines, l => l.Contains(" STATUS INBOX ", StringComparison.Ordinal));
+
         var watch = Stopwatch.StartNew();
         await scenario.Service.StopAsync();
         watch.Stop();
@@ -39,7 +47,24 @@ public sealed class ServiceLifecycleTests
     public async Task AccountsAddedAndRemovedWhileRunning_TakeEffectWithinSeconds()
     {
         var server = await DovecotServer.SharedAsync();
-        await using var scenario = await ServiceScenario.CreateAsync(server);
+        var started = new System.Collections.Concurrent.ConcurrentQueue<ServiceAccount>();
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<ServiceAccount>();
+        var listener = new Moq.Mock<IServiceAccountsListener>();
+        listener.Setup(l => l.OnAccountsChangedAsync(Moq.It.IsAny<IReadOnlyList<ServiceAccount>>(), Moq.It.IsAny<IReadOnlyList<ServiceAccount>>(), Moq.It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<ServiceAccount> s, IReadOnlyList<ServiceAccount> e, CancellationToken _) =>
+            {
+                foreach (var a in s)
+                {
+                    started.Enqueue(a);
+                }
+
+                foreach (var a in e)
+                {
+                    stopped.Enqueue(a);
+                }
+            })
+            .Returns(Task.CompletedTask);
+        await using var scenario = await ServiceScenario.CreateAsync(server, configure: s => s.AddSingleton(listener.Object));
         await scenario.Service.StartAsync();
         await scenario.WaitForHealthAsync(AccountHealthState.Healthy, TimeSpan.FromSeconds(20));
 
@@ -69,6 +94,8 @@ public sealed class ServiceLifecycleTests
         Assert.DoesNotContain(await scenario.Service.ListAccountsAsync(), a => a.AccountId == scenario.AccountId);
         Assert.Null(await reader.GetAsync(scenario.AccountId));
         Assert.Contains(other.Name, await WhoAsync(server), StringComparison.Ordinal);
+        Assert.Contains(started, a => a.AccountId == added);
+        Assert.Contains(stopped, a => a.AccountId == scenario.AccountId);
     }
 
     [Fact]
@@ -129,6 +156,9 @@ public sealed class ServiceLifecycleTests
             await service.StopAsync();
         }
     }
+
+    /// <summary>The LIST-STATUS of the whole tree (MailKit's own small LISTs at login are not it).</summary>
+    private static bool IsList(string line) => line.Contains(" LIST ", StringComparison.Ordinal) && line.Contains("STATUS (", StringComparison.Ordinal);
 
     private static async Task<string> WhoAsync(DovecotServer server)
     {
