@@ -40,7 +40,20 @@ internal sealed class AccountWorker(
     private readonly SemaphoreSlim logins = new(1, 1);
     private volatile bool blocked;
 
-    public async Task<bool> RunAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
+    /// <summary>How a worker's run ended.</summary>
+    public enum End
+    {
+        /// <summary>It ran until stopped, the deadline, or a state that waits for a person.</summary>
+        Ran,
+
+        /// <summary>Nothing to do until the account changes: gone, disabled, or waiting for a person since before.</summary>
+        Idle,
+
+        /// <summary>Another worker holds the account's lease (perhaps one stopping just now): try again shortly.</summary>
+        LeaseHeld,
+    }
+
+    public async Task<End> RunAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (until is { } end)
@@ -52,28 +65,28 @@ internal sealed class AccountWorker(
         var account = await accounts.GetAsync(accountId, cancellationToken);
         if (account is null)
         {
-            return false;
+            return End.Idle;
         }
 
         await health.LoadAsync(tenantId, accountId, cancellationToken);
         if (account.Settings.CheckIntervalMinutes <= 0)
         {
             await health.DisabledAsync(cancellationToken);
-            return false;
+            return End.Idle;
         }
 
         var stamp = Stamp(account);
         if (health.Current.State is HealthStates.NeedsNewPassword or HealthStates.CertificateChanged && health.Current.BlockedStamp == stamp)
         {
             // Waits for a person: not one login until the credentials (or the pin) change.
-            return false;
+            return End.Idle;
         }
 
         var owner = LeaseOwner.New();
         if (!await healthStore.TryAcquireLeaseAsync(accountId, owner, options.LeaseDuration, cancellationToken))
         {
             logger.LogDebug("Account {AccountId} is kept in sync by another worker", accountId);
-            return false;
+            return End.LeaseHeld;
         }
 
         var renewal = RenewLeaseAsync(accountId, owner, stop);
@@ -97,7 +110,7 @@ internal sealed class AccountWorker(
             await healthStore.ReleaseLeaseAsync(accountId, owner, CancellationToken.None);
         }
 
-        return true;
+        return End.Ran;
     }
 
     /// <summary>Renews the service lease at a third of its term; a lease lost to another worker stops this one.</summary>

@@ -24,7 +24,17 @@ internal sealed class MailSyncService(
     private CancellationTokenSource? stopping;
     private Task? loop;
 
-    private sealed record Running(ServiceAccount Account, CancellationTokenSource Stop, Task Task);
+    private sealed class Running(ServiceAccount account, CancellationTokenSource stop)
+    {
+        public ServiceAccount Account => account;
+
+        public CancellationTokenSource Stop => stop;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        /// <summary>Set when the worker ended because another held the lease: started again at the next scan.</summary>
+        public volatile bool Retry;
+    }
 
     public bool IsRunning
     {
@@ -88,10 +98,10 @@ internal sealed class MailSyncService(
         return all.Where(a => a.CheckIntervalMinutes > 0).Select(a => new ServiceAccount(a.TenantId, a.AccountId, a.Version)).ToList();
     }
 
-    public Task<bool> RunAccountAsync(long tenantId, long accountId, DateTimeOffset? until, CancellationToken cancellationToken = default) =>
-        RunAccountAsync(tenantId, accountId, until, TimeSpan.Zero, cancellationToken);
+    public async Task<bool> RunAccountAsync(long tenantId, long accountId, DateTimeOffset? until, CancellationToken cancellationToken = default) =>
+        await RunAccountAsync(tenantId, accountId, until, TimeSpan.Zero, cancellationToken) == AccountWorker.End.Ran;
 
-    private async Task<bool> RunAccountAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
+    private async Task<AccountWorker.End> RunAccountAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
     {
         using var tenant = ServiceTenant.Enter(tenantId, options.Culture);
         await using var scope = TenantScope(tenantId);
@@ -203,8 +213,24 @@ internal sealed class MailSyncService(
                     ending.Add(running);
                     stopped.Add(running.Account);
                 }
+                else if (running.Retry && running.Task.IsCompleted)
+                {
+                    workers.Remove(key);
+                }
             }
+        }
 
+        // Note: a changed account's old worker is stopped (lease released) before its new one starts, or the new one
+        // would find the lease held and end at once.
+        foreach (var running in ending)
+        {
+            await running.Stop.CancelAsync();
+            await running.Task;
+            running.Stop.Dispose();
+        }
+
+        lock (gate)
+        {
             foreach (var (key, account) in wanted)
             {
                 if (workers.ContainsKey(key))
@@ -215,17 +241,12 @@ internal sealed class MailSyncService(
                 var service = new ServiceAccount(account.TenantId, account.AccountId, account.Version);
                 var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 var delay = spread ? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * window.TotalMilliseconds) : TimeSpan.Zero;
-                workers[key] = new Running(service, cts, Task.Run(() => RunWorkerAsync(service, delay, cts.Token), CancellationToken.None));
+                var running = new Running(service, cts);
+                running.Task = Task.Run(() => RunWorkerAsync(running, delay, cts.Token), CancellationToken.None);
+                workers[key] = running;
                 started.Add(service);
                 disabled.Remove(key);
             }
-        }
-
-        foreach (var running in ending)
-        {
-            await running.Stop.CancelAsync();
-            await running.Task;
-            running.Stop.Dispose();
         }
 
         foreach (var account in accounts.Where(a => a.CheckIntervalMinutes <= 0))
@@ -243,11 +264,12 @@ internal sealed class MailSyncService(
         }
     }
 
-    private async Task RunWorkerAsync(ServiceAccount account, TimeSpan startDelay, CancellationToken stop)
+    private async Task RunWorkerAsync(Running running, TimeSpan startDelay, CancellationToken stop)
     {
+        var account = running.Account;
         try
         {
-            await RunAccountAsync(account.TenantId, account.AccountId, null, startDelay, stop);
+            running.Retry = await RunAccountAsync(account.TenantId, account.AccountId, null, startDelay, stop) == AccountWorker.End.LeaseHeld;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

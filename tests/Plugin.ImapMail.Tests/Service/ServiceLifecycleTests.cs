@@ -99,6 +99,24 @@ public sealed class ServiceLifecycleTests
     }
 
     [Fact]
+    public async Task AccountChangedWhileRunning_ItsWorkerRestarts_AndKeepsWatching()
+    {
+        // Never downloaded: the service's first check lists the tree and ticks the Inbox, which changes the account
+        // (its ticks), so its worker is replaced; then the administrator changes a setting, and it is replaced again.
+        var server = await DovecotServer.SharedAsync();
+        await using var scenario = await ServiceScenario.CreateAsync(server);
+        await scenario.Service.StartAsync();
+        await ServiceScenario.WaitUntilAsync(async () => (await scenario.Sync.Harness.Get<Plugin.ImapMail.Folders.FolderStore>().GetAsync(scenario.AccountId, "INBOX"))?.SyncEnabled == true, TimeSpan.FromSeconds(20));
+        Assert.True((await scenario.Sync.Harness.Get<IImapAccountSettings>().SaveAsync(scenario.AccountId,
+            new Dictionary<string, string?> { ["advanced.timeout"] = "30" }, CultureInfo.InvariantCulture)).Saved);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await scenario.WaitForHealthAsync(AccountHealthState.Healthy, TimeSpan.FromSeconds(10), watching: "notify");
+        await scenario.AppendAsync("INBOX", ServiceScenario.FromCustomer("after the change"));
+        await ServiceScenario.WaitUntilAsync(() => scenario.IsIndexedAsync("INBOX", "after the change"), TimeSpan.FromSeconds(5), async () => $"{await scenario.HealthAsync()}");
+    }
+
+    [Fact]
     public async Task ServerWithoutIdleOrNotify_NewMailIsFoundByTheBackgroundCheck()
     {
         var server = await DovecotServer.StartOnceAsync(new DovecotOptions("dovecot-nopush", Capabilities: PushTests.NoPush));
