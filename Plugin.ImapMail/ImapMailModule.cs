@@ -6,6 +6,7 @@ using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Sending;
+using Plugin.ImapMail.Service;
 using Plugin.ImapMail.Storage;
 using Plugin.ImapMail.Sync;
 
@@ -26,7 +27,8 @@ public sealed class ImapMailModule : IMailModule
             .AddImapMailFolders()
             .AddImapMailSync()
             .AddImapMailCrm()
-            .AddImapMailSending();
+            .AddImapMailSending()
+            .AddImapMailService();
     }
 
     /// <inheritdoc />

@@ -59,6 +59,7 @@ internal static partial class AccountFields
         Choice("advanced.authMechanism", Advanced, s => s.AuthMechanism, (s, v) => s with { AuthMechanism = v },
             [(AuthMechanisms.Automatic, "Option_auth.auto"), .. AuthMechanisms.Named.Select(n => (n, n == AuthMechanisms.OAuth2 ? "Option_auth.XOAUTH2" : n))]),
         Number("advanced.timeout", 5, 600, s => s.TimeoutSeconds, (s, v) => s with { TimeoutSeconds = v }),
+        Number("advanced.checkInterval", 0, 1440, s => s.CheckIntervalMinutes, (s, v) => s with { CheckIntervalMinutes = v }) with { HelpKey = "Help_advanced.checkInterval" },
         Text("advanced.pinnedCertificate", Advanced, required: false, 100, s => s.PinnedCertificate,
             (s, v) => s with { PinnedCertificate = NormalizeFingerprint(v) }, CheckFingerprint, "Help_advanced.pinnedCertificate"),
         Choice("advanced.deleteBehaviour", Advanced, s => s.DeleteBehaviour == DeleteBehaviour.MoveToTrash ? "trash" : "mark",

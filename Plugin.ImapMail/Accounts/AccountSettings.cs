@@ -33,6 +33,7 @@ internal sealed record AccountSettings
     public bool AcceptPlaintext { get; init; }
     public string AuthMechanism { get; init; } = AuthMechanisms.Automatic;
     public int TimeoutSeconds { get; init; } = 60;
+    public int CheckIntervalMinutes { get; init; } = 5;
     public string PinnedCertificate { get; init; } = "";
     public DeleteBehaviour DeleteBehaviour { get; init; } = DeleteBehaviour.MarkDeleted;
     public BodyCachePolicy BodyCache { get; init; } = BodyCachePolicy.LinkedToCrm;

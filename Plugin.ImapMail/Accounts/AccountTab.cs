@@ -61,7 +61,12 @@ internal abstract class AccountTab(AccountStore accounts, string id, int order) 
     }
 }
 
-internal sealed class GeneralTab(AccountStore accounts) : AccountTab(accounts, AccountFields.General, 100);
+internal sealed class GeneralTab(AccountStore accounts, Service.HealthStore health) : AccountTab(accounts, AccountFields.General, 100)
+{
+    /// <summary>The always-on service's health of the account, read-only.</summary>
+    protected override async Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken) =>
+        ([], await Service.HealthNotices.ForAsync(health, account, culture, cancellationToken));
+}
 
 internal sealed class ServersTab(AccountStore accounts) : AccountTab(accounts, AccountFields.Servers, 200);
 

@@ -39,7 +39,14 @@ internal sealed class MailDownloadService(
     // changed mailbox's flags in every LIST-STATUS (the Folders tab counts unread from the local index instead).
     private const StatusItems TreeStatus = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
 
-    public async Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        DownloadAsync(accountId, options, skipTree: false, progress, cancellationToken);
+
+    /// <summary>
+    /// The always-on service's sync of one folder the server said changed: the stored folder and its STATUS only,
+    /// without a LIST of the tree (<paramref name="skipTree"/>).
+    /// </summary>
+    internal async Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, bool skipTree, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
@@ -53,7 +60,7 @@ internal sealed class MailDownloadService(
         var watch = Stopwatch.StartNew();
         try
         {
-            return await RunAsync(account, options, owner, progress, watch, cancellationToken);
+            return await RunAsync(account, options, skipTree, owner, progress, watch, cancellationToken);
         }
         finally
         {
@@ -61,19 +68,29 @@ internal sealed class MailDownloadService(
         }
     }
 
-    private async Task<DownloadSummary> RunAsync(Account account, DownloadOptions options, string owner, IProgress<SyncProgress>? progress, Stopwatch watch, CancellationToken cancellationToken)
+    private async Task<DownloadSummary> RunAsync(Account account, DownloadOptions options, bool skipTree, string owner, IProgress<SyncProgress>? progress, Stopwatch watch, CancellationToken cancellationToken)
     {
         var client = await OpenAsync(account, cancellationToken);
         var connected = watch.ElapsedMilliseconds;
         try
         {
-            var listStatus = client.Capabilities.HasFlag(ImapCapabilities.ListStatus);
-            var tree = await FolderTreeReader.ListAsync(client, CancellationToken.None, listStatus ? TreeStatus : StatusItems.None);
-            var listed = watch.ElapsedMilliseconds;
-            var stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
-            logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
-                account.Id, connected, tree.Count, listed - connected, watch.ElapsedMilliseconds - listed);
-            var statusByPath = tree.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            var listStatus = !skipTree && client.Capabilities.HasFlag(ImapCapabilities.ListStatus);
+            IReadOnlyList<StoredFolder> stored;
+            Dictionary<string, ServerFolder> statusByPath;
+            if (skipTree)
+            {
+                stored = await folders.ListAsync(account.Id, cancellationToken);
+                statusByPath = new Dictionary<string, ServerFolder>(StringComparer.Ordinal);
+            }
+            else
+            {
+                var tree = await FolderTreeReader.ListAsync(client, CancellationToken.None, listStatus ? TreeStatus : StatusItems.None);
+                var listed = watch.ElapsedMilliseconds;
+                stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
+                logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
+                    account.Id, connected, tree.Count, listed - connected, watch.ElapsedMilliseconds - listed);
+                statusByPath = tree.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            }
 
             var chosen = Choose(stored, options);
             var errors = SkipUnusable(account, stored, options);

@@ -80,6 +80,7 @@ internal static class Program
                 "outbox" => await SendCommands.OutboxAsync(host, args, cancellation.Token),
                 "status" => await SendCommands.StatusAsync(host, args, cancellation.Token),
                 "read-receipt" => await SendCommands.ReadReceiptAsync(host, args, cancellation.Token),
+                "serve" => await ServeCommands.ServeAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
             return (int)code;

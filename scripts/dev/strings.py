@@ -181,6 +181,21 @@ S = [
 ("Folder_unusableTooDeep","The server lists a folder nested more than {0} levels deep or with a name longer than {1} characters. The module does not use such a folder; it is not downloaded.","Serveren viser en mappe som ligger mer enn {0} nivåer dypt eller har et navn lengre enn {1} tegn. Modulen bruker ikke en slik mappe; den lastes ikke ned."),
 ("Sync_folderSkipped","\"{0}\" was skipped: {1}","«{0}» ble hoppet over: {1}"),
 ("Conn_mechanismDowngrade","{0}:{1} now offers only {2} for login, but this account last logged in with {3}. The module does not switch to a weaker login method on its own: someone may be tampering with the connection. If the mail provider really changed it, choose the login method on the Advanced tab.","{0}:{1} tilbyr nå bare {2} for innlogging, men denne kontoen logget sist inn med {3}. Modulen bytter ikke til en svakere innloggingsmetode på egen hånd: noen kan tukle med forbindelsen. Hvis e-postleverandøren virkelig har endret den, velg innloggingsmetode under Avansert."),
+# alwayson
+("Field_advanced.checkInterval","Check for new mail every N minutes","Se etter ny e-post hvert N. minutt"),
+("Help_advanced.checkInterval","Besides new mail pushed by the server at once, every ticked folder is checked on this schedule. 0: the account is not kept in sync in the background. The module uses at most two connections to the server per account (Gmail allows 15 per user, shared with the user's own programs).","I tillegg til ny e-post som serveren melder straks, sjekkes hver avkrysset mappe så ofte. 0: kontoen holdes ikke oppdatert i bakgrunnen. Modulen bruker høyst to tilkoblinger til serveren per konto (Gmail tillater 15 per bruker, delt med brukerens egne programmer)."),
+("Health_healthy","Healthy","I orden"),
+("Health_retrying","Retrying","Prøver igjen"),
+("Health_needsNewPassword","Needs a new password","Trenger nytt passord"),
+("Health_certificateChanged","Certificate changed","Sertifikatet er endret"),
+("Health_unreachable","Unreachable","Utilgjengelig"),
+("Health_disabled","Disabled","Deaktivert"),
+("Service_needsNewPassword","The server refused the password for \"{0}\". No further login is tried until the password (or user name) is changed on the Servers tab.","Serveren avviste passordet for «{0}». Ingen ny pålogging prøves før passordet (eller brukernavnet) er endret under Servere."),
+("Service_certificateChanged","The server's certificate no longer matches the pinned fingerprint. {0} Nothing is tried until someone checks the server and updates the pin on the Advanced tab.","Serverens sertifikat stemmer ikke lenger med det festede fingeravtrykket. {0} Ingenting prøves før noen har sjekket serveren og oppdatert fingeravtrykket under Avansert."),
+("Health_notice","Background sync: {0}. Last successful sync: {1}.","Synkronisering i bakgrunnen: {0}. Siste vellykkede synkronisering: {1}."),
+("Health_noticeError","Last error ({0}): {1}","Siste feil ({0}): {1}"),
+("Health_noticeNext","Next attempt: {0}.","Neste forsøk: {0}."),
+("Health_never","never","aldri"),
 ]
 import html
 def resx(idx, path):

@@ -18,7 +18,7 @@ internal static class AccountCommands
         ("smtp", "servers.smtpMode"), ("smtp-host", "servers.smtpHost"), ("smtp-user", "servers.smtpUser"),
         ("imap-port", "advanced.imapPort"), ("security", "advanced.imapSecurity"),
         ("smtp-port", "advanced.smtpPort"), ("smtp-security", "advanced.smtpSecurity"),
-        ("auth", "advanced.authMechanism"), ("timeout", "advanced.timeout"), ("pin", "advanced.pinnedCertificate"),
+        ("auth", "advanced.authMechanism"), ("timeout", "advanced.timeout"), ("check-every", "advanced.checkInterval"), ("pin", "advanced.pinnedCertificate"),
         ("delete-behaviour", "advanced.deleteBehaviour"), ("body-cache", "advanced.bodyCache"), ("sent-copy", "advanced.sentCopy"),
         ("request-read-receipt", "receipts.requestRead"), ("request-delivery-receipt", "receipts.requestDelivery"),
         ("answer-read-receipts", "receipts.answerRead"), ("protocol-log", "advanced.protocolLog"),
@@ -50,9 +50,11 @@ internal static class AccountCommands
                     }
 
                     Output.Header("ID  NAME <E-MAIL> IMAP SERVER");
+                    var health = (await scope.ServiceProvider.GetRequiredService<Plugin.ImapMail.Contracts.Service.IAccountHealthReader>().ListAsync(cancellationToken)).ToDictionary(h => h.AccountId);
                     foreach (var a in list)
                     {
-                        Output.Line($"{a.Id}  {a.Name} <{a.Email}> {a.ImapHost}{(a.IsDefault ? "  [default]" : "")}{(a.NeedsNewCredentials ? "  [needs new password]" : "")}");
+                        Output.Line($"{a.Id}  {a.Name} <{a.Email}> {a.ImapHost}{(a.IsDefault ? "  [default]" : "")}{(a.NeedsNewCredentials ? "  [needs new password]" : "")}"
+                            + (health.TryGetValue(a.Id, out var h) ? $"  [{h.State}]" : ""));
                     }
                 }
 
@@ -61,6 +63,8 @@ internal static class AccountCommands
                 return await ShowAsync(host, settings, args.Id(2, "ACCOUNT"), args, cancellationToken);
             case "test":
                 return await TestAsync(host, settings, args.Words.Count > 2 ? args.Id(2, "ACCOUNT") : null, args, cancellationToken);
+            case "health":
+                return await ServeCommands.HealthAsync(host, args, cancellationToken);
             case "delete":
                 var id = args.Id(2, "ACCOUNT");
                 await settings.DeleteAsync(id, cancellationToken);

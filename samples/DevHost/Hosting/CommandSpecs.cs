@@ -61,6 +61,7 @@ internal static class CommandSpecs
         new("pin", "SHA256", "trusted certificate fingerprint"),
         new("auth", "auto|MECHANISM", "authentication mechanism"),
         new("timeout", "SECONDS", "5 to 600 (default 60)"),
+        new("check-every", "MINUTES", "check the ticked folders every N minutes while serve runs (default 5)"),
         new("delete-behaviour", "mark|trash", "what deleting a message does"),
         new("body-cache", "crm|all|none", "which message contents are kept locally"),
         new("sent-copy", "auto|always|never", "copy sent mail to the Sent folder"),
@@ -83,6 +84,7 @@ internal static class CommandSpecs
         new("account list", "account list", "the tenant's accounts", []),
         new("account show", "account show ACCOUNT", "an account's settings (never its password)", []),
         new("account delete", "account delete ACCOUNT", "delete an account and its local index", []),
+        new("account health", "account health [ACCOUNT]", "each account's health: state, last sync, last error, next attempt", []),
         new("download", "download ACCOUNT [--all] [--folder PATH]", "make the ticked folders (or all, or one) equal to the server",
         [
             new("all", null, "every folder, ticked or not"),
@@ -133,6 +135,7 @@ internal static class CommandSpecs
         new("outbox run", "outbox run", "send what is due and file missing Sent copies", []),
         new("status", "status MESSAGE-ID", "an outgoing message's status and its delivery and read reports", []),
         new("read-receipt", "read-receipt ACCOUNT PATH UID [send|decline]", "a message's request for a read receipt, and the answer", []),
+        new("serve", "serve", "keep every account of every tenant in sync until Ctrl-C (one line per state change)", []),
     ];
 
     /// <summary>Every option any command takes, by name: the parser needs to know which ones take a value.</summary>

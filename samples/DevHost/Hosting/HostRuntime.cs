@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
+using Plugin.ImapMail.Contracts.Service;
 
 namespace DevHost.Hosting;
 
@@ -54,6 +55,8 @@ internal sealed class HostRuntime : IAsyncDisposable
         services.AddSingleton<ISecretProtector>(new KeyFileSecretProtector(keyFile));
         services.AddSingleton<ICrmDirectory>(new JsonCrmDirectory(args.Get("crm")));
         services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(args.Get("system-smtp")));
+        services.AddSingleton(new MailServiceOptions { Culture = culture });
+        services.AddSingleton(DevHost.Commands.ServeCommands.Listener);
         plugin.Module.ConfigureServices(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

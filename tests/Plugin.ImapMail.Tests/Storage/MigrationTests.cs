@@ -9,7 +9,7 @@ namespace Plugin.ImapMail.Tests.Storage;
 public sealed class MigrationTests
 {
     private static readonly string[] Tables =
-        ["imapmail_account", "imapmail_body_cache", "imapmail_crm_link", "imapmail_folder", "imapmail_message", "imapmail_outbox", "imapmail_outbox_report", "imapmail_schema_version", "imapmail_send_block", "imapmail_tenant_settings"];
+        ["imapmail_account", "imapmail_account_health", "imapmail_body_cache", "imapmail_crm_link", "imapmail_folder", "imapmail_message", "imapmail_outbox", "imapmail_outbox_report", "imapmail_schema_version", "imapmail_send_block", "imapmail_tenant_settings"];
 
     [Fact]
     public void EveryDialect_HasTheSameSteps()

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Plugin.ImapMail.Contracts.Service;
+
+namespace Plugin.ImapMail.Service;
+
+internal static class ServiceServiceCollectionExtensions
+{
+    /// <summary>The always-on service (one per process), the health store and reader, and the tenant scope the service acts in.</summary>
+    public static IServiceCollection AddImapMailService(this IServiceCollection services)
+    {
+        ServiceTenant.Decorate(services);
+        services.TryAddSingleton(new MailServiceOptions());
+        services.AddScoped<HealthStore>();
+        services.AddScoped<HealthTracker>();
+        services.AddScoped<IAccountHealthReader, AccountHealthReader>();
+        services.AddSingleton<MailSyncService>();
+        services.AddSingleton<IMailSyncService>(sp => sp.GetRequiredService<MailSyncService>());
+        return services;
+    }
+}
