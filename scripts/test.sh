@@ -47,7 +47,11 @@ trap on_signal INT TERM HUP
 trap 'end_of_run --wait 5 --stop-registered' EXIT
 # Under the run's scratch name, so every process the run starts can be found by it. No build servers outlive it.
 export IMAPMAIL_TEST_SCRATCH="$scratch" MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
-setsid dotnet test ImapMail.Plugin.sln -c Release --no-build -nologo \
+# A job started with & by a non-interactive shell ignores SIGINT, and every process below it would inherit that (a
+# reference host under test could not be stopped with Ctrl-C): the wrapper puts SIGINT and SIGQUIT back to default.
+setsid python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' dotnet test ImapMail.Plugin.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" &
 testpid=$!

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DevHost.Commands;
 using DevHost.Hosting;
 using Plugin.ImapMail.Contracts.Hosting;
@@ -15,6 +16,13 @@ internal static class Program
             e.Cancel = true;
             cancellation.Cancel();
         };
+
+        // SIGTERM (a service manager stopping serve) is a graceful stop too, like Ctrl-C.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
 
         Arguments args;
         try

@@ -98,6 +98,10 @@ public sealed class AccountDeletionTests
         Assert.True(wrong.Saved, string.Join("; ", wrong.Errors));
         var refused = await scenario.Sender.SendAsync(scenario.Mail(scenario.Address, "Refused login"));
         Assert.Equal(OutgoingStatus.ActionRequired, refused.Status);
+
+        // The always-on service works the account for a moment: its health row.
+        var service = scenario.Harness.Get<Plugin.ImapMail.Contracts.Service.IMailSyncService>();
+        await service.RunAccountAsync(scenario.Harness.Tenant.TenantId, scenario.AccountId, DateTimeOffset.UtcNow.AddSeconds(2));
     }
 
     private sealed record Table(string Name, IReadOnlyList<string> Columns, IReadOnlyList<string> IntegerColumns);
