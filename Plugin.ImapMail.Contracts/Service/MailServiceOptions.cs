@@ -9,7 +9,7 @@ namespace Plugin.ImapMail.Contracts.Service;
 public sealed class MailServiceOptions
 {
     /// <summary>How often the list of accounts is read again (added, changed, removed accounts take effect within this).</summary>
-    public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long one IDLE lasts before it is renewed (RFC 2177 asks for less than 30 minutes).</summary>
     public TimeSpan IdleRenewal { get; init; } = TimeSpan.FromMinutes(28);
@@ -17,8 +17,8 @@ public sealed class MailServiceOptions
     /// <summary>How often a watching connection is proven alive with a NOOP (answered within the account's timeout, or replaced).</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromMinutes(4);
 
-    /// <summary>The first wait after a connection fault; it doubles per fault, with jitter, up to <see cref="BackoffMax"/>.</summary>
-    public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>The first wait after a connection fault; it doubles per fault up to <see cref="BackoffMax"/>, and each wait is drawn between a tenth and all of it (accounts cut off together by a server restart come back spread over that window).</summary>
+    public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The longest wait between attempts.</summary>
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(15);
@@ -38,6 +38,7 @@ public sealed class MailServiceOptions
     /// <summary>The language of the health texts the service stores (the errors an administrator reads).</summary>
     public CultureInfo Culture { get; init; } = CultureInfo.GetCultureInfo("en");
 
-    /// <summary>How long the service lease on an account lasts; it is renewed at a third of this while held.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long the service lease on an account lasts; it is renewed at a third of this while held (a lease of a
+    /// process of the same machine that is gone is taken over at once; one of another machine waits for this).</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -89,12 +89,15 @@ internal sealed class HealthTracker(
             r.NextAttemptAt = null;
         }, cancellationToken);
 
-    /// <summary>Jittered exponential backoff: base × 2^(n−1), capped, then between half and all of it.</summary>
+    /// <summary>
+    /// Jittered exponential backoff: base × 2^(n−1), capped, then drawn between a tenth and all of it, so accounts cut
+    /// off together (a server restart) log in again spread over the whole window, not in the same second.
+    /// </summary>
     public static TimeSpan Backoff(long failures, MailServiceOptions options)
     {
         var exponent = Math.Min(failures - 1, 20);
         var full = Math.Min(options.BackoffBase.TotalMilliseconds * Math.Pow(2, exponent), options.BackoffMax.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(full * (0.5 + Random.Shared.NextDouble() * 0.5));
+        return TimeSpan.FromMilliseconds(full * (0.1 + Random.Shared.NextDouble() * 0.9));
     }
 
     public static AccountHealth ToHealth(HealthRow r) => new(

@@ -225,7 +225,11 @@ internal sealed class MailSyncService(
         foreach (var running in ending)
         {
             await running.Stop.CancelAsync();
-            await running.Task;
+        }
+
+        await Task.WhenAll(ending.Select(r => r.Task));
+        foreach (var running in ending)
+        {
             running.Stop.Dispose();
         }
 

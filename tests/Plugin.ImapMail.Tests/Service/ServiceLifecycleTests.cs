@@ -23,7 +23,8 @@ public sealed class ServiceLifecycleTests
         await scenario.WaitForHealthAsync(AccountHealthState.Healthy, TimeSpan.FromSeconds(20), watching: "idle");
         await ServiceScenario.WaitUntilAsync(() => Task.FromResult(proxy.ClientLines.Any(l => l.EndsWith(" IDLE", StringComparison.Ordinal))), TimeSpan.FromSeconds(10));
 
-        // A push syncs the folder that changed: its STATUS, not a LIST of the whole tree.
+        // A push syncs the folder that changed: its STATUS, not a LIST of the whole tree (counted once the first check is done).
+        await ServiceScenario.WaitUntilAsync(async () => (await scenario.HealthAsync())?.LastSyncAt is not null, TimeSpan.FromSeconds(10));
         var lists = proxy.ClientLines.Count(IsList);
         Assert.True(lists > 0, "the first check lists the tree");
         await scenario.AppendAsync("INBOX", ServiceScenario.FromCustomer("one folder only"));
