@@ -59,6 +59,18 @@ public sealed class ConnectionTestTests
         Assert.Equal(ImapMailErrorKind.AuthenticationFailed, result.Imap.ErrorKind);
         Assert.Equal($"The server refused the user name or password for {user.Name}.", result.Imap.Message);
         Assert.DoesNotContain("wrong", result.Imap.Message, StringComparison.Ordinal);
+
+        // One test is one login attempt with one mechanism, never every mechanism in turn (providers lock mailboxes
+        // out by counting them). Dovecot logs the attempts of a connection when it closes.
+        var refused = 0;
+        for (var i = 0; i < 100 && refused == 0; i++)
+        {
+            await Task.Delay(100);
+            refused = Service.ServiceFaultTests.RefusedLogins(server, user.Name);
+        }
+
+        await Task.Delay(500);
+        Assert.Equal(1, Service.ServiceFaultTests.RefusedLogins(server, user.Name));
     }
 
     [Fact]
