@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # Starts (once) a demo Dovecot on 127.0.0.1:10143 (STARTTLS, self-signed) with a user "demo" and real demo mail
 # from the SpamAssassin corpus. State lives in .demo/ (ignored). Prints nothing but errors; run as root.
+# `demo-dovecot.sh stop` stops it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 demo="$root/.demo/dovecot"
 port=10143
+if [ "${1:-}" = stop ]; then
+  # Stops this checkout's demo Dovecot (scripts/demo.sh leaves it running for commands by hand).
+  if [ -f "$demo/run/master.pid" ] && kill -0 "$(cat "$demo/run/master.pid")" 2>/dev/null; then
+    dovecot -c "$demo/dovecot.conf" stop
+    echo "Demo Dovecot stopped."
+  else
+    echo "The demo Dovecot is not running."
+  fi
+  exit 0
+fi
 if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
   # Already running: fine if it is this checkout's demo Dovecot; anything else on the port is said plainly.
   if [ -f "$demo/run/master.pid" ] && kill -0 "$(cat "$demo/run/master.pid")" 2>/dev/null; then exit 0; fi
