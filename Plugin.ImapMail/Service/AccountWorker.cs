@@ -40,6 +40,7 @@ internal sealed class AccountWorker(
     /// <summary>Serialises this account's logins (watcher and sync): after one refusal no second login starts.</summary>
     private readonly SemaphoreSlim logins = new(1, 1);
     private volatile bool blocked;
+    private volatile bool waitingForConsent;
 
     /// <summary>How a worker's run ended.</summary>
     public enum End
@@ -52,6 +53,9 @@ internal sealed class AccountWorker(
 
         /// <summary>Another worker holds the account's lease (perhaps one stopping just now): try again shortly.</summary>
         LeaseHeld,
+
+        /// <summary>The OAuth2 sign-in was refused after a refresh: started again at the next scan, which only asks the host whether its token changed (no login while it has not).</summary>
+        WaitingForConsent,
     }
 
     public async Task<End> RunAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
@@ -79,6 +83,11 @@ internal sealed class AccountWorker(
         var stamp = await StampAsync(account, cancellationToken);
         if (health.Current.State is HealthStates.NeedsNewPassword or HealthStates.CertificateChanged or HealthStates.SignInAgain && health.Current.BlockedStamp == stamp)
         {
+            if (health.Current.State == HealthStates.SignInAgain)
+            {
+                return End.WaitingForConsent;
+            }
+
             // Waits for a person: not one login until the credentials (or the pin) change.
             return End.Idle;
         }
@@ -111,7 +120,7 @@ internal sealed class AccountWorker(
             await healthStore.ReleaseLeaseAsync(accountId, owner, CancellationToken.None);
         }
 
-        return End.Ran;
+        return waitingForConsent ? End.WaitingForConsent : End.Ran;
     }
 
     /// <summary>Renews the service lease at a third of its term; a lease lost to another worker stops this one.</summary>
@@ -164,6 +173,7 @@ internal sealed class AccountWorker(
                         // The provider refused the token and a forced refresh: not one login until the host's token
                         // changes (new consent). The stamp holds a hash of the token the host gives now, never the token.
                         blocked = true;
+                        waitingForConsent = true;
                         await health.BlockedAsync(HealthStates.SignInAgain, Strings.Format("Service_signInAgain", tenant.UiCulture, account.Settings.Name, ex.Message), await StampAsync(account, CancellationToken.None), CancellationToken.None);
                         logger.LogWarning("Account {AccountId}: the provider refused the OAuth2 sign-in after a refresh; no further login until the host has new consent", account.Id);
                         return;
