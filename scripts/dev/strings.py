@@ -203,9 +203,8 @@ S = [
 ("Conn_tokenRefreshed","The first OAuth2 token was refused; a refreshed one was accepted.","Det første OAuth2-tokenet ble avvist; et nyoppfrisket ble godtatt."),
 ("Health_signInAgain","Sign in again","Logg inn på nytt"),
 ("Service_signInAgain","The provider refused the OAuth2 sign-in for \"{0}\", also after a refresh: {1} No further login is tried until the system has new consent (sign in to the provider again).","Leverandøren avviste OAuth2-påloggingen for «{0}», også etter en oppfrisking: {1} Ingen ny pålogging prøves før systemet har fått nytt samtykke (logg inn hos leverandøren på nytt)."),
-("Field_server.oauthConsent","Signed in with","Pålogget med"),
-("Help_server.oauthConsent","The provider and user the system holds OAuth2 consent for. No password is stored: the system supplies the sign-in.","Leverandøren og brukeren systemet har OAuth2-samtykke for. Ingen passord lagres: systemet står for påloggingen."),
-("Oauth_noConsent","No consent: the system has no OAuth2 sign-in for this user","Ikke samtykke: systemet har ingen OAuth2-pålogging for denne brukeren"),
+("Oauth_consent","Signed in with {0} as {1}. No password is stored: the system supplies the sign-in (OAuth2).","Pålogget hos {0} som {1}. Ikke noe passord lagres: systemet står for påloggingen (OAuth2)."),
+("Oauth_noConsent","The system has no OAuth2 sign-in for {0}: someone must sign in to the provider and give consent before this account can connect.","Systemet har ingen OAuth2-pålogging for {0}: noen må logge inn hos leverandøren og gi samtykke før kontoen kan koble til."),
 ]
 import html
 def resx(idx, path):

@@ -161,4 +161,37 @@ public sealed class OAuthLoginTests
         await scenario.WaitForHealthAsync(AccountHealthState.Healthy, TimeSpan.FromSeconds(30));
         Assert.Equal(1, tokens.ForcedRefreshes);
     }
+
+    [Fact]
+    public async Task TheServersTab_OfAnOAuthAccount_HasNoPasswordFields_AndNamesTheConsent()
+    {
+        var tokens = new HostTokens("token-not-used-for-a-login");
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"), configure: s => s.AddSingleton(tokens.Provider));
+        var settings = harness.Get<IImapAccountSettings>();
+        // No password is asked for an OAuth2 account.
+        var saved = await settings.SaveAsync(null, new Dictionary<string, string?>
+        {
+            ["general.name"] = "Workspace",
+            ["general.email"] = "anna@example.test",
+            ["servers.imapHost"] = "imap.example.test",
+            ["servers.imapUser"] = "anna@example.test",
+            ["advanced.authMechanism"] = "XOAUTH2",
+        }, English);
+        Assert.True(saved.Saved, string.Join("; ", saved.Errors));
+
+        var servers = (await settings.LoadAsync(saved.AccountId, English)).Single(t => t.Id == "servers");
+
+        Assert.DoesNotContain(servers.Fields, f => f.Kind == Contracts.Settings.FieldKind.Secret);
+        Assert.Contains("Signed in with Test provider as anna@example.test.", servers.Notices);
+        Assert.DoesNotContain(servers.Notices, n => n.Contains("token-not-used", StringComparison.Ordinal));
+
+        tokens.Current = null;
+        servers = (await settings.LoadAsync(saved.AccountId, English)).Single(t => t.Id == "servers");
+        Assert.Contains(servers.Notices, n => n.StartsWith("The system has no OAuth2 sign-in for anna@example.test", StringComparison.Ordinal));
+        var withPassword = (await settings.SaveAsync(saved.AccountId, new Dictionary<string, string?> { ["advanced.authMechanism"] = "PLAIN", ["servers.imapPassword"] = "pw" }, English));
+        Assert.True(withPassword.Saved, string.Join("; ", withPassword.Errors));
+        servers = (await settings.LoadAsync(saved.AccountId, English)).Single(t => t.Id == "servers");
+        Assert.Contains(servers.Fields, f => f.Key == "servers.imapPassword");
+        Assert.Empty(servers.Notices);
+    }
 }
