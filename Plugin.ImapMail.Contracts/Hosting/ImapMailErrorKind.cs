@@ -56,4 +56,7 @@ public enum ImapMailErrorKind
 
     /// <summary>The server refused for now (an SMTP 4xx reply); trying again later may succeed.</summary>
     TemporarilyRefused,
+
+    /// <summary>The provider refused the OAuth2 token, and a freshly refreshed one too: someone must sign in to the provider again (new consent).</summary>
+    SignInAgain,
 }

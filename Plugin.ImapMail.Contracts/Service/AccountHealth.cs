@@ -20,6 +20,9 @@ public enum AccountHealthState
 
     /// <summary>The account's check interval is 0 ("never"): the service leaves it alone.</summary>
     Disabled,
+
+    /// <summary>The provider refused the OAuth2 token, also after one forced refresh; no login is tried until the host supplies a different token (new consent).</summary>
+    SignInAgain,
 }
 
 /// <summary>An account's stored health.</summary>

@@ -21,7 +21,9 @@ internal abstract class AccountTab(AccountStore accounts, string id, int order) 
         var account = await FindAsync(accountId, culture, cancellationToken);
         var settings = account?.Settings ?? new AccountSettings();
         var (folders, notices) = await LoadExtrasAsync(account, culture, cancellationToken);
+        var oauth = settings.AuthMechanism == AuthMechanisms.OAuth2;
         var fields = AccountFields.OfTab(id)
+            .Where(f => !(oauth && f.Kind == FieldKind.Secret)) // OAuth2: no password to enter; the host supplies the sign-in.
             .Select(f => f.Render(settings, culture, f.Kind switch
             {
                 FieldKind.Secret => SecretPlaceholder(account, f.Key, culture),
@@ -68,7 +70,23 @@ internal sealed class GeneralTab(AccountStore accounts, Service.HealthStore heal
         ([], await Service.HealthNotices.ForAsync(health, account, culture, cancellationToken));
 }
 
-internal sealed class ServersTab(AccountStore accounts) : AccountTab(accounts, AccountFields.Servers, 200);
+internal sealed class ServersTab(AccountStore accounts, ITenantContext tenant, IOAuthTokenProvider? oauth = null) : AccountTab(accounts, AccountFields.Servers, 200)
+{
+    /// <summary>For an OAuth2 account, which provider and user the host holds consent for (never a token).</summary>
+    protected override async Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        if (account?.Settings is not { AuthMechanism: AuthMechanisms.OAuth2 } s)
+        {
+            return ([], []);
+        }
+
+        var consent = oauth is null ? null : await oauth.GetConsentAsync(tenant.TenantId, account.Id, s.ImapUser, cancellationToken);
+        var hasToken = consent is not null || (oauth is not null && await oauth.GetAccessTokenAsync(tenant.TenantId, account.Id, s.ImapUser, false, cancellationToken) is not null);
+        return ([], [hasToken
+            ? Strings.Format("Oauth_consent", culture, consent?.Provider ?? "OAuth2", consent?.UserName ?? s.ImapUser)
+            : Strings.Format("Oauth_noConsent", culture, s.ImapUser)]);
+    }
+}
 
 internal sealed class ReceiptsTab(AccountStore accounts) : AccountTab(accounts, AccountFields.Receipts, 400);
 

@@ -174,6 +174,7 @@ internal sealed class MailConnector(
     {
         client.Timeout = s.TimeoutSeconds * 1000;
         var channel = new SecureChannel(endpoint, client is SmtpClient ? MailProtocol.Smtp : MailProtocol.Imap, s.TimeoutSeconds, s.PinnedCertificate, culture);
+        string? tokenNote = null;
         try
         {
             // TCP, TLS and STARTTLS are done by the channel, each step within the timeout; MailKit talks over the result.
@@ -206,13 +207,13 @@ internal sealed class MailConnector(
             }
             else if (s.AuthMechanism == AuthMechanisms.OAuth2)
             {
-                var token = oauth is null ? null : await oauth.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, cancellationToken);
-                if (token is null)
+                var (refusal, refreshed) = await OAuthLoginAsync(client, accountId, user, culture, cancellationToken);
+                if (refusal is { } r)
                 {
-                    return (Failed(ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user), endpoint, channel.Fingerprint), false);
+                    return (Failed(r.Kind, r.Message, endpoint, channel.Fingerprint), false);
                 }
 
-                await client.AuthenticateAsync(new SaslMechanismOAuth2(user, token), cancellationToken);
+                tokenNote = Strings.Get(refreshed ? "Conn_tokenRefreshed" : "Conn_tokenAccepted", culture);
             }
             else if (s.AuthMechanism != AuthMechanisms.Automatic)
             {
@@ -256,7 +257,8 @@ internal sealed class MailConnector(
                 _ => [],
             };
             logger.LogInformation("Logged in to {Endpoint} for account {AccountId}", endpoint, accountId);
-            var check = new ConnectionCheck(true, null, Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security)),
+            var ok = Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security));
+            var check = new ConnectionCheck(true, null, tokenNote is null ? ok : ok + " " + tokenNote,
                 endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), channel.Fingerprint, capabilities);
             return (check, true);
         }
@@ -273,6 +275,58 @@ internal sealed class MailConnector(
             return (Failed(kind, message, endpoint, channel.Fingerprint), false);
         }
     }
+
+    /// <summary>
+    /// Logs in with the host's OAuth2 token (XOAUTH2 when the server offers it, as Microsoft and Google do, else OAUTHBEARER, RFC 7628). A refused
+    /// token is followed by one forced refresh and one more attempt on the same connection; a second refusal is
+    /// <see cref="ImapMailErrorKind.SignInAgain"/>. Tokens never reach a log or a message: the server's reply is shown
+    /// with every token taken out.
+    /// </summary>
+    /// <returns>Null refusal when logged in; whether the token had to be refreshed.</returns>
+    private async Task<((ImapMailErrorKind Kind, string Message)? Refusal, bool Refreshed)> OAuthLoginAsync(MailService client, long? accountId, string user, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        var token = oauth is null ? null : await oauth.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, false, cancellationToken);
+        if (token is null)
+        {
+            return ((ImapMailErrorKind.AuthenticationFailed, Strings.Format("Conn_noToken", culture, user)), false);
+        }
+
+        try
+        {
+            await client.AuthenticateAsync(OAuthMechanism(client, user, token), cancellationToken);
+            return (null, false);
+        }
+        catch (AuthenticationException first)
+        {
+            var firstReply = TokenFreeReply(first.Message, token) ?? "";
+            logger.LogInformation("The server refused the OAuth2 token of account {AccountId}; asking the host for a refreshed one", accountId);
+            var fresh = await oauth!.GetAccessTokenAsync(tenant.TenantId, accountId ?? 0, user, true, cancellationToken);
+            if (fresh is null)
+            {
+                return ((ImapMailErrorKind.SignInAgain, Strings.Format("Conn_signInAgainNoToken", culture, user, firstReply)), false);
+            }
+
+            try
+            {
+                await client.AuthenticateAsync(OAuthMechanism(client, user, fresh), cancellationToken);
+                return (null, true);
+            }
+            catch (AuthenticationException second)
+            {
+                logger.LogWarning("The server refused the refreshed OAuth2 token of account {AccountId} too; the account needs a new sign-in", accountId);
+                var reply = TokenFreeReply(TokenFreeReply(second.Message, fresh) ?? "", token) ?? "";
+                return ((ImapMailErrorKind.SignInAgain, Strings.Format("Conn_signInAgain", culture, user, reply)), true);
+            }
+        }
+    }
+
+    private static SaslMechanism OAuthMechanism(MailService client, string user, string token) =>
+        client.AuthenticationMechanisms.Contains("OAUTHBEARER") && !client.AuthenticationMechanisms.Contains("XOAUTH2")
+            ? new SaslMechanismOAuthBearer(user, token)
+            : new SaslMechanismOAuth2(user, token);
+
+    /// <summary>A server's reply to a refused token, bounded and without the token (as text or inside base64).</summary>
+    private static string? TokenFreeReply(string reply, string token) => ServerReply(reply, token);
 
     /// <summary>Position in <see cref="MechanismStrength"/> (PLAIN and LOGIN count as equal); lower is stronger.</summary>
     private static int Strength(string mechanism)

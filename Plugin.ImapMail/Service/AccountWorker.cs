@@ -31,7 +31,8 @@ internal sealed class AccountWorker(
     MailServiceOptions options,
     ITenantContext tenant,
     TimeProvider clock,
-    ILogger<AccountWorker> logger) : IDisposable
+    ILogger<AccountWorker> logger,
+    IOAuthTokenProvider? oauth = null) : IDisposable
 {
     /// <summary>How long a stopping worker waits for the server to answer DONE and LOGOUT before it drops the connection.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
@@ -39,6 +40,7 @@ internal sealed class AccountWorker(
     /// <summary>Serialises this account's logins (watcher and sync): after one refusal no second login starts.</summary>
     private readonly SemaphoreSlim logins = new(1, 1);
     private volatile bool blocked;
+    private volatile bool waitingForConsent;
 
     /// <summary>How a worker's run ended.</summary>
     public enum End
@@ -51,6 +53,9 @@ internal sealed class AccountWorker(
 
         /// <summary>Another worker holds the account's lease (perhaps one stopping just now): try again shortly.</summary>
         LeaseHeld,
+
+        /// <summary>The OAuth2 sign-in was refused after a refresh: started again at the next scan, which only asks the host whether its token changed (no login while it has not).</summary>
+        WaitingForConsent,
     }
 
     public async Task<End> RunAsync(long tenantId, long accountId, DateTimeOffset? until, TimeSpan startDelay, CancellationToken cancellationToken)
@@ -75,9 +80,14 @@ internal sealed class AccountWorker(
             return End.Idle;
         }
 
-        var stamp = Stamp(account);
-        if (health.Current.State is HealthStates.NeedsNewPassword or HealthStates.CertificateChanged && health.Current.BlockedStamp == stamp)
+        var stamp = await StampAsync(account, cancellationToken);
+        if (health.Current.State is HealthStates.NeedsNewPassword or HealthStates.CertificateChanged or HealthStates.SignInAgain && health.Current.BlockedStamp == stamp)
         {
+            if (health.Current.State == HealthStates.SignInAgain)
+            {
+                return End.WaitingForConsent;
+            }
+
             // Waits for a person: not one login until the credentials (or the pin) change.
             return End.Idle;
         }
@@ -110,7 +120,7 @@ internal sealed class AccountWorker(
             await healthStore.ReleaseLeaseAsync(accountId, owner, CancellationToken.None);
         }
 
-        return End.Ran;
+        return waitingForConsent ? End.WaitingForConsent : End.Ran;
     }
 
     /// <summary>Renews the service lease at a third of its term; a lease lost to another worker stops this one.</summary>
@@ -158,6 +168,14 @@ internal sealed class AccountWorker(
                         await accounts.SetNeedsNewCredentialsAsync(account.Id, true, CancellationToken.None);
                         await health.BlockedAsync(HealthStates.NeedsNewPassword, Strings.Format("Service_needsNewPassword", tenant.UiCulture, account.Settings.Name), stamp, CancellationToken.None);
                         logger.LogWarning("Account {AccountId}: the server refused the login; no further login until the credentials change", account.Id);
+                        return;
+                    case ImapMailErrorKind.SignInAgain:
+                        // The provider refused the token and a forced refresh: not one login until the host's token
+                        // changes (new consent). The stamp holds a hash of the token the host gives now, never the token.
+                        blocked = true;
+                        waitingForConsent = true;
+                        await health.BlockedAsync(HealthStates.SignInAgain, Strings.Format("Service_signInAgain", tenant.UiCulture, account.Settings.Name, ex.Message), await StampAsync(account, CancellationToken.None), CancellationToken.None);
+                        logger.LogWarning("Account {AccountId}: the provider refused the OAuth2 sign-in after a refresh; no further login until the host has new consent", account.Id);
                         return;
                     case ImapMailErrorKind.CertificateNotTrusted when account.Settings.PinnedCertificate.Length > 0:
                         blocked = true;
@@ -460,6 +478,22 @@ internal sealed class AccountWorker(
     public void Dispose() => logins.Dispose();
 
     /// <summary>The account's login settings as a hash: a blocked account is tried again only when this changes.</summary>
+    /// <summary>
+    /// <see cref="Stamp(Account)"/>, and for an OAuth2 account also a hash of the token the host gives now (not forced):
+    /// an account waiting for a new sign-in is tried again only when the host has a different token.
+    /// </summary>
+    private async Task<string> StampAsync(Account account, CancellationToken cancellationToken)
+    {
+        var stamp = Stamp(account);
+        if (account.Settings.AuthMechanism != AuthMechanisms.OAuth2 || oauth is null)
+        {
+            return stamp;
+        }
+
+        var token = await oauth.GetAccessTokenAsync(tenant.TenantId, account.Id, account.Settings.ImapUser, false, cancellationToken) ?? "";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(stamp + "\n" + token)));
+    }
+
     internal static string Stamp(Account account)
     {
         var s = account.Settings;

@@ -18,6 +18,7 @@ internal static class HealthNotices
         {
             Contracts.Service.AccountHealthState.NeedsNewPassword => "needsNewPassword",
             Contracts.Service.AccountHealthState.CertificateChanged => "certificateChanged",
+            Contracts.Service.AccountHealthState.SignInAgain => "signInAgain",
             var other => other.ToString().ToLowerInvariant(),
         }, culture);
         var notices = new List<string> { Strings.Format("Health_notice", culture, state, row.LastSyncAt is { } at ? Time(at, culture) : Strings.Get("Health_never", culture)) };

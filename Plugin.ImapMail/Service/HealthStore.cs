@@ -189,6 +189,7 @@ internal static class HealthStates
     public const string CertificateChanged = "certificate_changed";
     public const string Unreachable = "unreachable";
     public const string Disabled = "disabled";
+    public const string SignInAgain = "sign_in_again";
 
     public static Contracts.Service.AccountHealthState ToState(string value) => value switch
     {
@@ -197,6 +198,7 @@ internal static class HealthStates
         CertificateChanged => Contracts.Service.AccountHealthState.CertificateChanged,
         Unreachable => Contracts.Service.AccountHealthState.Unreachable,
         Disabled => Contracts.Service.AccountHealthState.Disabled,
+        SignInAgain => Contracts.Service.AccountHealthState.SignInAgain,
         _ => Contracts.Service.AccountHealthState.Retrying,
     };
 }

@@ -273,7 +273,7 @@ internal sealed class MailSyncService(
         var account = running.Account;
         try
         {
-            running.Retry = await RunAccountAsync(account.TenantId, account.AccountId, null, startDelay, stop) == AccountWorker.End.LeaseHeld;
+            running.Retry = await RunAccountAsync(account.TenantId, account.AccountId, null, startDelay, stop) is AccountWorker.End.LeaseHeld or AccountWorker.End.WaitingForConsent;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

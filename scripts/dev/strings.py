@@ -196,6 +196,15 @@ S = [
 ("Health_noticeError","Last error ({0}): {1}","Siste feil ({0}): {1}"),
 ("Health_noticeNext","Next attempt: {0}.","Neste forsøk: {0}."),
 ("Health_never","never","aldri"),
+# oauth
+("Conn_signInAgain","The server refused the OAuth2 token for {0}, and a freshly refreshed one too: {1} Someone must sign in to the provider again to give the system new consent.","Serveren avviste OAuth2-tokenet for {0}, og et nyoppfrisket også: {1} Noen må logge inn hos leverandøren igjen og gi systemet nytt samtykke."),
+("Conn_signInAgainNoToken","The server refused the OAuth2 token for {0}: {1} The system gave no fresh token. Someone must sign in to the provider again to give the system new consent.","Serveren avviste OAuth2-tokenet for {0}: {1} Systemet ga ikke noe nytt token. Noen må logge inn hos leverandøren igjen og gi systemet nytt samtykke."),
+("Conn_tokenAccepted","The OAuth2 token was accepted.","OAuth2-tokenet ble godtatt."),
+("Conn_tokenRefreshed","The first OAuth2 token was refused; a refreshed one was accepted.","Det første OAuth2-tokenet ble avvist; et nyoppfrisket ble godtatt."),
+("Health_signInAgain","Sign in again","Logg inn på nytt"),
+("Service_signInAgain","The provider refused the OAuth2 sign-in for \"{0}\", also after a refresh: {1} No further login is tried until the system has new consent (sign in to the provider again).","Leverandøren avviste OAuth2-påloggingen for «{0}», også etter en oppfrisking: {1} Ingen ny pålogging prøves før systemet har fått nytt samtykke (logg inn hos leverandøren på nytt)."),
+("Oauth_consent","Signed in with {0} as {1}. No password is stored: the system supplies the sign-in (OAuth2).","Pålogget hos {0} som {1}. Ikke noe passord lagres: systemet står for påloggingen (OAuth2)."),
+("Oauth_noConsent","The system has no OAuth2 sign-in for {0}: someone must sign in to the provider and give consent before this account can connect.","Systemet har ingen OAuth2-pålogging for {0}: noen må logge inn hos leverandøren og gi samtykke før kontoen kan koble til."),
 ]
 import html
 def resx(idx, path):

@@ -89,6 +89,7 @@ internal static class ServeCommands
     {
         AccountHealthState.NeedsNewPassword => "needs-new-password",
         AccountHealthState.CertificateChanged => "certificate-changed",
+        AccountHealthState.SignInAgain => "sign-in-again",
         _ => state.ToString().ToLowerInvariant(),
     };
 

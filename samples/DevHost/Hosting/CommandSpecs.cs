@@ -30,6 +30,7 @@ internal static class CommandSpecs
         new("culture", "en|nb-NO", "interface language (default en)"),
         new("crm", "FILE", "the CRM directory as JSON"),
         new("system-smtp", "HOST:PORT", "the system's outgoing server (\"Use default\")"),
+        new("oauth-tokens", "FILE", "OAuth2 access tokens as JSON (mailbox user to token), read again at each request"),
         new("plugins", "DIR", "the plugin folder (default: plugins/ImapMail beside this program)"),
         new("key-file", "FILE", "the key that protects stored passwords (default: beside the database)"),
         new("json", null, "machine-readable output"),

@@ -77,6 +77,7 @@ internal static class ExitCodes
         [ImapMailErrorKind.StartTlsNotOffered] = ExitCode.NotSecure,
         [ImapMailErrorKind.AuthenticationFailed] = ExitCode.LoginRefused,
         [ImapMailErrorKind.SecretUnreadable] = ExitCode.LoginRefused,
+        [ImapMailErrorKind.SignInAgain] = ExitCode.LoginRefused,
         [ImapMailErrorKind.ServerRefused] = ExitCode.ServerRefused,
         [ImapMailErrorKind.TemporarilyRefused] = ExitCode.ServerRefused,
         [ImapMailErrorKind.DeliveryUnknown] = ExitCode.DeliveryUnknown,

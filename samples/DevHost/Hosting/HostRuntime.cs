@@ -56,6 +56,16 @@ internal sealed class HostRuntime : IAsyncDisposable
         services.AddSingleton<ICrmDirectory>(new JsonCrmDirectory(args.Get("crm")));
         services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(args.Get("system-smtp")));
         services.AddSingleton(new MailServiceOptions { Culture = culture });
+        if (args.Get("oauth-tokens") is { } tokenFile)
+        {
+            if (!File.Exists(tokenFile))
+            {
+                throw new HostException($"--oauth-tokens {tokenFile}: no such file.", ExitCode.NotFound);
+            }
+
+            services.AddSingleton<IOAuthTokenProvider>(sp => new FileTokenProvider(Path.GetFullPath(tokenFile), sp.GetRequiredService<ILogger<FileTokenProvider>>()));
+        }
+
         services.AddSingleton(DevHost.Commands.ServeCommands.Listener);
         plugin.Module.ConfigureServices(services);
 

@@ -95,6 +95,52 @@ public sealed class SecretsAndTenantsTests
     }
 
     [Fact]
+    public async Task OAuthTokens_AreInNoLogProtocolLogErrorOrDatabaseRow_AfterRefreshSendDownloadAndARefusal()
+    {
+        var tokens = new OAuth.HostTokens();
+        await using var scenario = await SendScenario.CreateAsync(ownSmtp: true, mailServer: await PostfixServer.OAuthAsync(),
+            settings: new Dictionary<string, string?> { ["advanced.protocolLog"] = "true", ["advanced.authMechanism"] = "XOAUTH2" },
+            configure: services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, tokens.Provider));
+        var endpoint = IntrospectionEndpoint.Shared;
+        var used = new List<string> { endpoint.Issue(scenario.User.Name), endpoint.Issue(scenario.User.Name) };
+        endpoint.Expire(used[0]);
+        (tokens.Current, tokens.Refreshed) = (used[0], used[1]);
+        var texts = new List<string>();
+
+        // An expired token refreshed, a send, a download, then a revoked pair: "sign in again".
+        var settings = scenario.Harness.Get<IImapAccountSettings>();
+        var test = await settings.TestConnectionAsync(scenario.AccountId, new Dictionary<string, string?>(), English);
+        Assert.True(test.Succeeded, test.Imap.Message + test.Smtp?.Message);
+        var receipt = await scenario.Sender.SendAsync(scenario.Mail(scenario.Address, "To myself with a token"));
+        await SendScenario.WaitForAsync(scenario.User, "INBOX", MailKit.Search.SearchQuery.HeaderContains("Message-ID", receipt.MessageId));
+        await scenario.DownloadAsync();
+        used.Add(endpoint.Issue(scenario.User.Name));
+        endpoint.Expire(used[1]);
+        endpoint.Expire(used[2]);
+        tokens.Refreshed = used[2];
+        var refused = await settings.TestConnectionAsync(scenario.AccountId, new Dictionary<string, string?>(), English);
+        Assert.Equal(ImapMailErrorKind.SignInAgain, refused.Imap.ErrorKind);
+        var error = await Assert.ThrowsAsync<ImapMailException>(() => scenario.DownloadAsync());
+        texts.AddRange([test.Imap.Message, test.Smtp?.Message ?? "", refused.Imap.Message, refused.Smtp?.Message ?? "", error.ToString()]);
+        texts.AddRange((await scenario.Outbox.ListAsync()).Select(e => e.ToString()));
+
+        texts.AddRange(scenario.Harness.Log.Lines.Select(l => l.Message));
+        texts.AddRange(await DumpAsync(scenario.Harness.Services.GetService(typeof(IHostDatabase)) as IHostDatabase ?? throw new InvalidOperationException()));
+        var user = scenario.User.Name;
+        var forms = used.SelectMany(token => new[]
+        {
+            token,
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"user={user}\u0001auth=Bearer {token}\u0001\u0001")),
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"n,a={user},\u0001auth=Bearer {token}\u0001\u0001")),
+        }).ToArray();
+        var leaked = texts.Count(t => forms.Any(f => t.Contains(f, StringComparison.Ordinal)));
+
+        SuiteTally.Record("known OAuth2 tokens after a full run", Tried.SecretChecks, 1, leaked: leaked);
+        Assert.Equal(0, leaked);
+        Assert.Contains(scenario.Harness.Log.Protocol, l => l.Contains("AUTHENTICATE XOAUTH2", StringComparison.OrdinalIgnoreCase) || l.Contains("AUTH XOAUTH2", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task ThroughTheReferenceHost_AnotherTenantGetsNothing_AndItsDebugOutputHasNoPassword()
     {
         var postfix = await PostfixServer.SharedAsync();

@@ -10,7 +10,10 @@ namespace Plugin.ImapMail.Tests.Infrastructure;
 /// <param name="ImapPort">The port for plain IMAP with STARTTLS, or 0 for a free one.</param>
 /// <param name="ImapsPort">The port for implicit TLS, 0 for a free one, or -1 for none.</param>
 /// <param name="Capabilities">A replacement capability list (imap_capability), or null for Dovecot's own.</param>
-internal sealed record DovecotOptions(string Name, string ListenAddress = "127.0.0.1", int ImapPort = 0, int ImapsPort = 0, string? Capabilities = null, bool Lmtp = false);
+/// <param name="OAuth2Mechanisms">With a value (for example "xoauth2 oauthbearer"), those mechanisms log in through the
+/// <c>oauth2</c> passdb, which validates tokens at <see cref="IntrospectionEndpoint.Shared"/>; passwords keep working.</param>
+/// <param name="Namespace">A replacement for the inbox namespace's mailbox definitions (a provider's folder set), or null.</param>
+internal sealed record DovecotOptions(string Name, string ListenAddress = "127.0.0.1", int ImapPort = 0, int ImapsPort = 0, string? Capabilities = null, bool Lmtp = false, string? OAuth2Mechanisms = null, string? Namespace = null);
 
 /// <summary>
 /// A private Dovecot (Debian's dovecot-imapd) on loopback, with all its state in the test run's folder.
@@ -130,6 +133,51 @@ internal sealed class DovecotServer
 
     private const string Install = "Install it with: apt-get install -y dovecot-imapd (the test fixture starts a private instance; .ci/run installs it).";
 
+    private const string DefaultMailboxes = """
+          mailbox Sent {
+            special_use = \Sent
+            auto = subscribe
+          }
+          mailbox Drafts {
+            special_use = \Drafts
+            auto = subscribe
+          }
+          mailbox Trash {
+            special_use = \Trash
+            auto = subscribe
+          }
+          mailbox Junk {
+            special_use = \Junk
+            auto = subscribe
+          }
+        """;
+
+    /// <summary>The oauth2 passdb (before the passwd-file) and its settings file, or nothing.</summary>
+    private static string OAuthPassdb(DovecotOptions options, string folder)
+    {
+        if (options.OAuth2Mechanisms is not { } mechanisms)
+        {
+            return "";
+        }
+
+        var settings = Path.Combine(folder, "dovecot-oauth2.conf.ext");
+        File.WriteAllText(settings, $"""
+            introspection_mode = post
+            introspection_url = {IntrospectionEndpoint.Shared.Url}
+            force_introspection = yes
+            username_attribute = username
+            active_attribute = active
+            active_value = true
+            """ + "\n");
+        return $$"""
+            passdb {
+              driver = oauth2
+              mechanisms = {{mechanisms}}
+              args = {{settings}}
+            }
+            """;
+    }
+
     private static async Task<DovecotServer> StartAsync(DovecotOptions options)
     {
         var dovecot = TestEnvironment.Which("dovecot", Install);
@@ -160,12 +208,13 @@ internal sealed class DovecotServer
             ssl_cert = <{{certificate.CertPath}}
             ssl_key = <{{certificate.KeyPath}}
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = plain login {{options.OAuth2Mechanisms}}
             default_login_user = dovenull
             default_internal_user = dovecot
             first_valid_uid = 8
             mail_location = maildir:~/Maildir
             mail_max_userip_connections = 100
+            {{OAuthPassdb(options, folder)}}
             passdb {
               driver = passwd-file
               args = scheme=PLAIN username_format=%u {{folder}}/users
@@ -190,22 +239,7 @@ internal sealed class DovecotServer
             namespace inbox {
               inbox = yes
               separator = /
-              mailbox Sent {
-                special_use = \Sent
-                auto = subscribe
-              }
-              mailbox Drafts {
-                special_use = \Drafts
-                auto = subscribe
-              }
-              mailbox Trash {
-                special_use = \Trash
-                auto = subscribe
-              }
-              mailbox Junk {
-                special_use = \Junk
-                auto = subscribe
-              }
+            {{options.Namespace ?? DefaultMailboxes}}
             }
             """);
         if (File.Exists("/usr/share/dovecot/dh.pem"))

@@ -11,7 +11,8 @@ internal sealed class PostfixServer
 {
     public const string Domain = "example.test";
 
-    private static readonly Lazy<Task<PostfixServer>> Instance = new(StartAsync);
+    private static readonly Lazy<Task<PostfixServer>> Instance = new(() => StartAsync(new DovecotOptions("dovecot-mail", Lmtp: true), "postfix"));
+    private static readonly Lazy<Task<PostfixServer>> OAuthInstance = new(() => StartAsync(new DovecotOptions("dovecot-oauth-mail", Lmtp: true, OAuth2Mechanisms: "xoauth2 oauthbearer"), "postfix-oauth"));
     private readonly string folder;
 
     private PostfixServer(string folder, DovecotServer dovecot, int relayPort, int submissionPort, int smtpsPort)
@@ -24,6 +25,9 @@ internal sealed class PostfixServer
     }
 
     public static Task<PostfixServer> SharedAsync() => Instance.Value;
+
+    /// <summary>A second Postfix whose Dovecot also takes OAuth2 tokens (XOAUTH2, OAUTHBEARER) for IMAP and, through Dovecot SASL, for SMTP.</summary>
+    public static Task<PostfixServer> OAuthAsync() => OAuthInstance.Value;
 
     /// <summary>The Dovecot that receives the mail (with LMTP and an auth port for SMTP logins).</summary>
     public DovecotServer Dovecot { get; }
@@ -48,11 +52,11 @@ internal sealed class PostfixServer
 
     private static string Postfix() => TestEnvironment.Which("postfix", Install);
 
-    private static async Task<PostfixServer> StartAsync()
+    private static async Task<PostfixServer> StartAsync(DovecotOptions dovecotOptions, string name)
     {
         Postfix();
-        var dovecot = await DovecotServer.StartOnceAsync(new DovecotOptions("dovecot-mail", Lmtp: true));
-        var folder = TestEnvironment.NewFolder("postfix");
+        var dovecot = await DovecotServer.StartOnceAsync(dovecotOptions);
+        var folder = TestEnvironment.NewFolder(name);
         var relayPort = TestEnvironment.FreePort();
         var submissionPort = TestEnvironment.FreePort();
         var smtpsPort = TestEnvironment.FreePort();
@@ -60,7 +64,7 @@ internal sealed class PostfixServer
         await TestEnvironment.StartDaemonAsync("bash", [script, folder, $"{relayPort}", $"{submissionPort}", $"{dovecot.LmtpPort}", $"{dovecot.AuthPort}", dovecot.Certificate.CertPath, dovecot.Certificate.KeyPath, $"{smtpsPort}"],
             Path.Combine(folder, "start.log"));
         var server = new PostfixServer(folder, dovecot, relayPort, submissionPort, smtpsPort);
-        RunProcesses.RegisterDaemon("postfix", await RunProcesses.ReadPidFileAsync(Path.Combine(folder, "queue", "pid", "master.pid"), TimeSpan.FromSeconds(30)));
+        RunProcesses.RegisterDaemon(name, await RunProcesses.ReadPidFileAsync(Path.Combine(folder, "queue", "pid", "master.pid"), TimeSpan.FromSeconds(30)));
         string Diagnostics() => File.ReadAllText(Path.Combine(folder, "start.log")) + server.ReadLog();
         await TestEnvironment.WaitForPortAsync(server.Host, relayPort, TimeSpan.FromSeconds(30), Diagnostics);
         await TestEnvironment.WaitForPortAsync(server.Host, submissionPort, TimeSpan.FromSeconds(30), Diagnostics);

@@ -46,6 +46,7 @@ internal sealed class SendScenario : IAsyncDisposable
     /// <param name="settings">More Receipts/Advanced fields, by field key.</param>
     /// <param name="smtpPort">Another SMTP port (a scripted peer), with plain text on loopback.</param>
     /// <param name="dovecot">Another Dovecot than the one Postfix delivers to (for capability variants).</param>
+    /// <param name="mailServer">Another Postfix (with its Dovecot) than the shared one, for example <see cref="PostfixServer.OAuthAsync"/>.</param>
     public static async Task<SendScenario> CreateAsync(
         bool ownSmtp,
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -55,9 +56,10 @@ internal sealed class SendScenario : IAsyncDisposable
         int? relayPort = null,
         Action<IServiceCollection>? configure = null,
         long tenantId = 1,
-        Plugin.ImapMail.Contracts.Hosting.IHostDatabase? database = null)
+        Plugin.ImapMail.Contracts.Hosting.IHostDatabase? database = null,
+        PostfixServer? mailServer = null)
     {
-        var postfix = await PostfixServer.SharedAsync();
+        var postfix = mailServer ?? await PostfixServer.SharedAsync();
         var server = dovecot ?? postfix.Dovecot;
         var relay = new RelayTransport(postfix.Host, relayPort ?? postfix.RelayPort);
         var harness = await ModuleHarness.CreateAsync(database ?? await TestDatabase.CreateAsync(dialect), tenantId: tenantId, configure: services =>
