@@ -48,9 +48,10 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
         catch (ImapMailException ex) when (NeedsAPerson(ex.Kind) && !(ex.Kind == ImapMailErrorKind.AuthenticationFailed && account.Settings.AuthMechanism == AuthMechanisms.OAuth2))
         {
             // A refused login or an untrusted certificate does not pass by itself, and trying again can lock the
-            // mailbox out at the provider: the route waits for a person (see SendBlockStore). An OAuth2 token the
-            // server refused is the host's token provider's to renew, so that one is retried.
-            return new DeliveryOutcome(OutgoingStatus.ActionRequired, Strings.Format("Send_blockedOwn", culture, ex.Message, account.Settings.Name), []);
+            // mailbox out at the provider: the route waits for a person (see SendBlockStore). An OAuth2 token refused
+            // even after a forced refresh is "sign in again": it waits for new consent from the host (the route's token
+            // stamp changes then). A missing token is the host's token provider's to supply, so that one is retried.
+            return new DeliveryOutcome(OutgoingStatus.ActionRequired, Strings.Format(ex.Kind == ImapMailErrorKind.SignInAgain ? "Send_blockedSignIn" : "Send_blockedOwn", culture, ex.Message, account.Settings.Name), []);
         }
         catch (ImapMailException ex)
         {
@@ -151,9 +152,10 @@ internal sealed class Deliverer(MailConnector connector, ITenantContext tenant, 
         }
     }
 
-    /// <summary>Failures no retry can cure: a refused login, an untrusted certificate, a secret that must be entered again.</summary>
+    /// <summary>Failures no retry can cure: a refused login, an untrusted certificate, a secret that must be entered again, an OAuth2 sign-in the host must renew.</summary>
     private static bool NeedsAPerson(ImapMailErrorKind kind) =>
-        kind is ImapMailErrorKind.AuthenticationFailed or ImapMailErrorKind.CertificateNotTrusted or ImapMailErrorKind.SecretUnreadable;
+        kind is ImapMailErrorKind.AuthenticationFailed or ImapMailErrorKind.CertificateNotTrusted or ImapMailErrorKind.SecretUnreadable
+            or ImapMailErrorKind.SignInAgain;
 
     private static string Replies(SendingSmtpClient client) =>
         string.Join("; ", client.Refused.Select(r => $"{r.Address}: {(int)r.Code} {r.Reply.Trim()}"));

@@ -42,8 +42,23 @@ internal sealed class OutboxService(
     SendingOptions options,
     ITenantContext tenant,
     TimeProvider clock,
-    ILogger<OutboxService> logger) : IMailSender, IOutbox
+    ILogger<OutboxService> logger,
+    IOAuthTokenProvider? oauth = null) : IMailSender, IOutbox
 {
+    /// <summary>The account's route; for an own SMTP server with OAuth2, stamped with a hash of the host's current token.</summary>
+    private async Task<SendRoute> RouteAsync(Account account, CancellationToken cancellationToken)
+    {
+        var s = account.Settings;
+        if (oauth is null || s.SmtpMode != OutgoingMode.Own || s.AuthMechanism != AuthMechanisms.OAuth2)
+        {
+            return SendRoute.Of(account);
+        }
+
+        var user = s.SmtpSameLogin ? s.ImapUser : s.SmtpUser;
+        var token = await oauth.GetAccessTokenAsync(tenant.TenantId, account.Id, user, cancellationToken);
+        return SendRoute.Of(account, token is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))));
+    }
+
     public async Task<SendReceipt> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);
@@ -97,7 +112,7 @@ internal sealed class OutboxService(
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Send_outboxNotFound", tenant.UiCulture, outboxId));
         var account = await accounts.GetAsync(row.AccountId, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, row.AccountId));
-        var route = SendRoute.Of(account);
+        var route = await RouteAsync(account, cancellationToken);
         if (await blocks.GetAsync(route, cancellationToken) is { } block)
         {
             if (!force && (!route.IsOwn || block.Settings == route.Settings))
@@ -150,7 +165,9 @@ internal sealed class OutboxService(
         await store.FinishAsync(outboxId, owner, state, reason, outcome.Rejected, next, state == OutboxStates.Sent ? now.ToUnixTimeMilliseconds() : null, CancellationToken.None);
         if (state == OutboxStates.Blocked)
         {
-            await blocks.BlockAsync(route, reason ?? "", CancellationToken.None);
+            // Stamped after the attempt: an OAuth2 login has asked the host for a forced refresh by now, and only a
+            // token other than that one opens the route again.
+            await blocks.BlockAsync(await RouteAsync(account, CancellationToken.None), reason ?? "", CancellationToken.None);
             logger.LogWarning("The {Route} route of account {AccountId} refused the login or certificate; no further login is tried until a person fixes it", route.Name, account.Id);
         }
 
@@ -293,7 +310,7 @@ internal sealed class OutboxService(
         foreach (var block in await blocks.ListOwnAsync(cancellationToken))
         {
             var account = await accounts.GetAsync(block.AccountId, cancellationToken);
-            var route = account is null ? null : SendRoute.Of(account);
+            var route = account is null ? null : await RouteAsync(account, cancellationToken);
             if (route is null || !route.IsOwn || route.Settings != block.Settings)
             {
                 var released = await blocks.LiftAsync(new SendRoute(SendRoute.OwnServer, block.AccountId, block.Settings), cancellationToken);

@@ -17,7 +17,10 @@ internal sealed record SendRoute(string Name, long AccountId, string Settings)
 
     public bool IsOwn => Name == OwnServer;
 
-    public static SendRoute Of(Account account)
+    /// <param name="account">The account whose route it is.</param>
+    /// <param name="tokenStamp">For an OAuth2 login, a hash of the token the host gives now (never the token): new
+    /// consent from the host changes the route, so a route waiting for "sign in again" opens by itself.</param>
+    public static SendRoute Of(Account account, string? tokenStamp = null)
     {
         if (account.Settings.SmtpMode != OutgoingMode.Own)
         {
@@ -30,7 +33,7 @@ internal sealed record SendRoute(string Name, long AccountId, string Settings)
         var text = string.Join('\n',
             s.SmtpHost, s.SmtpPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", s.SmtpSecurity?.ToString() ?? "",
             s.SmtpSameLogin ? "same:" + s.ImapUser : "user:" + s.SmtpUser, s.AuthMechanism, s.PinnedCertificate, s.AcceptPlaintext ? "plain" : "",
-            (s.SmtpSameLogin ? account.ProtectedImapSecret : account.ProtectedSmtpSecret) ?? "");
+            (s.SmtpSameLogin ? account.ProtectedImapSecret : account.ProtectedSmtpSecret) ?? "", tokenStamp ?? "");
         return new SendRoute(OwnServer, account.Id, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
     }
 }

@@ -205,6 +205,8 @@ S = [
 ("Service_signInAgain","The provider refused the OAuth2 sign-in for \"{0}\", also after a refresh: {1} No further login is tried until the system has new consent (sign in to the provider again).","Leverandøren avviste OAuth2-påloggingen for «{0}», også etter en oppfrisking: {1} Ingen ny pålogging prøves før systemet har fått nytt samtykke (logg inn hos leverandøren på nytt)."),
 ("Oauth_consent","Signed in with {0} as {1}. No password is stored: the system supplies the sign-in (OAuth2).","Pålogget hos {0} som {1}. Ikke noe passord lagres: systemet står for påloggingen (OAuth2)."),
 ("Oauth_noConsent","The system has no OAuth2 sign-in for {0}: someone must sign in to the provider and give consent before this account can connect.","Systemet har ingen OAuth2-pålogging for {0}: noen må logge inn hos leverandøren og gi samtykke før kontoen kan koble til."),
+# lead
+("Send_blockedSignIn","{0} Nothing more is sent from the account \"{1}\", and no further login is tried, until the system has a new sign-in with the provider for it; the waiting messages then go out by themselves.","{0} Ingenting mer sendes fra kontoen «{1}», og ingen ny innlogging prøves, før systemet har en ny pålogging hos leverandøren for den; meldingene som venter, sendes da av seg selv."),
 ]
 import html
 def resx(idx, path):

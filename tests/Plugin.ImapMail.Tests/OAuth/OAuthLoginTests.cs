@@ -3,6 +3,7 @@ using MailKit.Search;
 using Microsoft.Extensions.DependencyInjection;
 using Plugin.ImapMail.Contracts.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
+using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Contracts.Messages;
 using Plugin.ImapMail.Contracts.Service;
 using Plugin.ImapMail.Tests.Infrastructure;
@@ -75,6 +76,44 @@ public sealed class OAuthLoginTests
         Assert.Equal(1, tokens.ForcedRefreshes);
         Assert.Equal(1, IntrospectionEndpoint.Shared.TimesAsked(expired));
         await scenario.DownloadAsync();
+    }
+
+    [Fact]
+    public async Task ATokenRefusedWhenSending_WaitsForNewConsent_AfterOneRefresh_ThenTheWaitingMessagesGo()
+    {
+        var (scenario, tokens) = await CreateAsync();
+        await using var _ = scenario;
+        var other = scenario.Postfix.Dovecot.AddUser("sender-other");
+        var first = IntrospectionEndpoint.Shared.Issue(other.Name);
+        var refreshed = IntrospectionEndpoint.Shared.Issue(other.Name);
+        tokens.Current = first;
+        tokens.Refreshed = refreshed;
+
+        var one = await scenario.Sender.SendAsync(scenario.Mail(scenario.Address, "Waits for a new sign-in 1"));
+        var askedAfterFirst = (IntrospectionEndpoint.Shared.TimesAsked(first), IntrospectionEndpoint.Shared.TimesAsked(refreshed));
+        var two = await scenario.Sender.SendAsync(scenario.Mail(scenario.Address, "Waits for a new sign-in 2"));
+        var sentMeanwhile = await scenario.Outbox.ProcessDueAsync() + await scenario.Outbox.ProcessDueAsync();
+
+        // The first send: one forced refresh and a login with the refreshed token; then no login at all.
+        Assert.Equal(OutgoingStatus.ActionRequired, one.Status);
+        Assert.Contains("new sign-in with the provider", one.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(refreshed, one.Reason, StringComparison.Ordinal);
+        Assert.Equal(OutgoingStatus.ActionRequired, (await scenario.Outbox.GetAsync(two.OutboxId))!.Status);
+        Assert.Equal(0, sentMeanwhile);
+        Assert.Equal(1, tokens.ForcedRefreshes);
+        Assert.True(askedAfterFirst.Item2 >= 1, "the refreshed token was never tried");
+        Assert.Equal(askedAfterFirst, (IntrospectionEndpoint.Shared.TimesAsked(first), IntrospectionEndpoint.Shared.TimesAsked(refreshed)));
+
+        // The host gets new consent: the next run sends both, with no further refresh.
+        tokens.Current = IntrospectionEndpoint.Shared.Issue(scenario.User.Name);
+        Assert.Equal(2, await scenario.Outbox.ProcessDueAsync());
+        foreach (var receipt in new[] { one, two })
+        {
+            Assert.Equal(OutgoingStatus.Sent, (await scenario.Outbox.GetAsync(receipt.OutboxId))!.Status);
+            await SendScenario.WaitForAsync(scenario.User, "INBOX", SearchQuery.HeaderContains("Message-ID", receipt.MessageId), diagnostics: scenario.Postfix.ReadLog);
+        }
+
+        Assert.Equal(1, tokens.ForcedRefreshes);
     }
 
     [Fact]
