@@ -5,7 +5,6 @@ using Plugin.ImapMail.Contracts.Accounts;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Accounts;

@@ -1,9 +1,6 @@
 using Dapper;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Crm;

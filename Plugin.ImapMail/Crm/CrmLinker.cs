@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 
 namespace Plugin.ImapMail.Crm;
 
@@ -55,7 +52,7 @@ internal sealed class CrmLinker(
         }
 
         int added = 0, removed = 0;
-        foreach (var batch in messages.Chunk(Sync.FolderSynchronizer.BatchSize))
+        foreach (var batch in messages.Chunk(Batches.Size))
         {
             var desired = ShouldLink(account, folder) ? await ComputeAsync(account.Id, batch, cancellationToken) : [];
             var existing = await links.RowsForKeysAsync(account.Id, batch.Select(m => m.LinkKey).Distinct().ToList(), cancellationToken);

@@ -1,5 +1,4 @@
 using Dapper;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Messages;

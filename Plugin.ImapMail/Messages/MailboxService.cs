@@ -1,13 +1,10 @@
 using MailKit;
 using MailKit.Net.Imap;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Messages;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
-using Plugin.ImapMail.Sending;
 using Microsoft.Extensions.Logging;
 
 namespace Plugin.ImapMail.Messages;
@@ -19,7 +16,7 @@ internal sealed class MailboxService(
     MessageStore messages,
     BodyCache bodyCache,
     MailConnector connector,
-    ReadReceiptService readReceipts,
+    IEnumerable<IMailEventListener> listeners,
     ITenantContext tenant,
     ILogger<MailboxService> logger) : IMailboxService, ILinkedMessages
 {
@@ -162,8 +159,11 @@ internal sealed class MailboxService(
 
         try
         {
-            buffer.Position = 0;
-            await readReceipts.AnswerOnOpenAsync(account, folder, message, buffer, mailFolder, cancellationToken);
+            foreach (var listener in listeners)
+            {
+                buffer.Position = 0;
+                await listener.MessageOpenedAsync(account, folder, message, buffer, mailFolder, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is ImapMailException or ImapCommandException || ImapErrors.IsConnectionFailure(ex))
         {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Resources;

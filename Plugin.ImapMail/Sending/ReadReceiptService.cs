@@ -5,12 +5,9 @@ using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sending;
@@ -30,7 +27,7 @@ internal sealed class ReadReceiptService(
     OutboxService outbox,
     ITenantContext tenant,
     TimeProvider clock,
-    ILogger<ReadReceiptService> logger) : IReadReceipts
+    ILogger<ReadReceiptService> logger) : IReadReceipts, IMailEventListener
 {
     public const string MdnSentKeyword = "$MDNSent";
 
@@ -76,7 +73,7 @@ internal sealed class ReadReceiptService(
     }
 
     /// <summary>Under "always": answers the request of a message the user just opened, on the open folder's connection.</summary>
-    public async Task AnswerOnOpenAsync(Account account, StoredFolder folder, IndexedMessage message, Stream mime, IMailFolder openFolder, CancellationToken cancellationToken)
+    public async Task MessageOpenedAsync(Account account, StoredFolder folder, IndexedMessage message, Stream mime, IMailFolder openFolder, CancellationToken cancellationToken)
     {
         if (account.Settings.ReadReceiptReply != ReadReceiptReply.Always || HasMdnSent(message))
         {

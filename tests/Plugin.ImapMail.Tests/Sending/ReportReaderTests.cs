@@ -108,7 +108,7 @@ public sealed class ReportReaderTests
     [Fact]
     public void OrdinaryMail_IsNoReport()
     {
-        Assert.False(ReportReader.MayBeReport(new ContentType("text", "plain"), "buyer@example.org", "Re: Order 1001"));
+        Assert.False(ReportShape.MayBeReport(new ContentType("text", "plain"), "buyer@example.org", "Re: Order 1001"));
         Assert.Null(ReportReader.Read(Parse("""
             From: buyer@example.org
             Subject: Re: Order 1001

@@ -1,7 +1,7 @@
 using Dapper;
 using Plugin.ImapMail.Contracts.Hosting;
 
-namespace Plugin.ImapMail.Crm;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>The CRM links of the current tenant. Links are keyed by the message's identity, not its row, so they survive ReIndex.</summary>
 internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
