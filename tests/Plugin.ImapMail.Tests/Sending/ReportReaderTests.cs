@@ -6,6 +6,7 @@ using Plugin.ImapMail.Sending;
 namespace Plugin.ImapMail.Tests.Sending;
 
 /// <summary>Report formats other servers send (the Postfix DSN and our own MDN are covered end to end in <see cref="ReceiptTests"/>).</summary>
+[Trait("Tier", "Fast")]
 public sealed class ReportReaderTests
 {
     private static MimeMessage Parse(string text) => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n"))));
