@@ -51,7 +51,7 @@ internal abstract class AccountTab(AccountStore accounts, string id, int order) 
         }
 
         return await accounts.GetAsync(accountIdValue, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountIdValue));
+            ?? throw Guards.AccountNotFound(accountIdValue, culture);
     }
 
     private static string? SecretPlaceholder(Account? account, string key, CultureInfo culture)

@@ -27,10 +27,7 @@ internal sealed class UseAsRoleCommand(FolderRole role, FolderStore folders, ITe
 
     public override async Task<FolderCommandResult> ExecuteAsync(FolderCommandContext context, CancellationToken cancellationToken = default)
     {
-        if (!Tenant.IsTenantAdministrator)
-        {
-            throw new ImapMailException(ImapMailErrorKind.NotPermitted, Strings.Get("Error_notAdmin", Culture));
-        }
+        Guards.RequireAdministrator(Tenant, Culture);
 
         var holder = await folders.SetAdminRoleAsync(context.Folder.AccountId, context.Folder.Path, role, cancellationToken);
         var label = FolderRoles.RoleLabel(role, Culture);

@@ -289,7 +289,7 @@ internal sealed class MailboxService(
 
     private async Task<Account> RequireAccountAsync(long accountId, CancellationToken cancellationToken) =>
         await accounts.GetAsync(accountId, cancellationToken)
-        ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, accountId));
+        ?? throw Guards.AccountNotFound(accountId, tenant.UiCulture);
 
     private async Task<(Account Account, StoredFolder Folder)> RequireFolderAsync(long accountId, string folderPath, CancellationToken cancellationToken)
     {
@@ -297,7 +297,7 @@ internal sealed class MailboxService(
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
         if (folder is null || folder.State == FolderStates.Deleted)
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, folderPath));
+            throw Guards.FolderNotFound(folderPath, tenant.UiCulture);
         }
 
         return (account, folder);

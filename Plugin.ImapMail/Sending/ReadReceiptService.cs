@@ -198,11 +198,11 @@ internal sealed class ReadReceiptService(
     {
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
+            ?? throw Guards.AccountNotFound(accountId, culture);
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
         if (folder is null || folder.State == FolderStates.Deleted)
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", culture, folderPath));
+            throw Guards.FolderNotFound(folderPath, culture);
         }
 
         var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)

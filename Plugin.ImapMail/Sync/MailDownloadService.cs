@@ -44,7 +44,7 @@ internal sealed class MailDownloadService(
     {
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
+            ?? throw Guards.AccountNotFound(accountId, culture);
         var owner = LeaseOwner.New();
         if (!await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken))
         {
@@ -90,7 +90,7 @@ internal sealed class MailDownloadService(
             var errors = SkipUnusable(account, stored, options);
             if (options.FolderPath is { } only && chosen.Count == 0 && errors.Count == 0)
             {
-                throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, DisplayText.Of(only)));
+                throw Guards.FolderNotFound(DisplayText.Of(only), tenant.UiCulture);
             }
 
             int synced = 0, skipped = 0, added = 0, updated = 0, vanished = 0;

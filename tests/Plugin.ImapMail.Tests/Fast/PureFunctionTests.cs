@@ -1,5 +1,8 @@
 using Plugin.ImapMail.Accounts;
+using System.Globalization;
+using Moq;
 using Plugin.ImapMail.Connection;
+using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Tests.Fast;
 
@@ -92,5 +95,21 @@ public sealed class PureFunctionTests
         }
 
         Assert.Equal("AB01", NetworkValues.NormalizeFingerprint("ab:01"));
+    }
+
+    [Fact]
+    public void Guards_SayNotFoundAndNotPermitted_InTheUsersLanguage()
+    {
+        var english = CultureInfo.GetCultureInfo("en");
+        var nonAdmin = new Mock<ITenantContext>();
+        nonAdmin.SetupGet(t => t.IsTenantAdministrator).Returns(false);
+        var admin = new Mock<ITenantContext>();
+        admin.SetupGet(t => t.IsTenantAdministrator).Returns(true);
+
+        Assert.Equal(ImapMailErrorKind.NotFound, Guards.AccountNotFound(42, english).Kind);
+        Assert.Contains("42", Guards.AccountNotFound(42, english).Message, StringComparison.Ordinal);
+        Assert.Contains("Archive/2024", Guards.FolderNotFound("Archive/2024", english).Message, StringComparison.Ordinal);
+        Assert.Equal(ImapMailErrorKind.NotPermitted, Assert.Throws<ImapMailException>(() => Guards.RequireAdministrator(nonAdmin.Object, english)).Kind);
+        Guards.RequireAdministrator(admin.Object, english);
     }
 }
