@@ -78,7 +78,7 @@ internal sealed class MailDownloadService(
             }
             else
             {
-                var tree = await FolderTreeReader.ListAsync(client, CancellationToken.None, listStatus ? TreeStatus : StatusItems.None);
+                var tree = await FolderTreeReader.ListAsync(client, cancellationToken, listStatus ? TreeStatus : StatusItems.None);
                 var listed = watch.ElapsedMilliseconds;
                 stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
                 logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
