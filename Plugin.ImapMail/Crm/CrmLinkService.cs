@@ -53,7 +53,7 @@ internal sealed class CrmLinkService(
         return rows.Select(r => new CrmLinkView(
             r.AccountId, r.MessageKey, r.FolderPath, r.Uid, r.Subject, r.CustomerId, r.ContactId,
             Enum.TryParse<CrmLinkReason>(r.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
-            r.ManualState == "linked")).ToList();
+            r.ManualState == LinkManualStates.Linked)).ToList();
     }
 
     public Task LinkAsync(long accountId, string folderPath, long uid, string customerId, string? contactId = null, CancellationToken cancellationToken = default) =>

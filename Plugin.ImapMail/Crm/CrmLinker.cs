@@ -94,7 +94,7 @@ internal sealed class CrmLinker(
                 p.CustomerId,
                 p.ContactId,
                 Enum.TryParse<CrmLinkReason>(p.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
-                p.ManualState is "removed" or "unlinked" ? CrmLinkChangeKind.Unlinked : CrmLinkChangeKind.Linked)).ToList();
+                p.ManualState is LinkManualStates.Removed or LinkManualStates.Unlinked ? CrmLinkChangeKind.Unlinked : CrmLinkChangeKind.Linked)).ToList();
             try
             {
                 foreach (var listener in listeners)
@@ -148,9 +148,9 @@ internal sealed class CrmLinker(
         // the chain changes: a person's links, and the links other accounts hold for the same message; less what a
         // person unlinked here. Stored automatic links of this account are not taken over: a re-link replaces them.
         var answered = batch.Where(m => !string.IsNullOrEmpty(m.MessageId) && parentKeys.Contains(m.MessageId)).Select(m => m.MessageId!).ToHashSet(StringComparer.Ordinal);
-        var keep = stored.Where(l => l.AccountId != accountId || l.ManualState == "linked").ToLookup(l => l.MessageKey, StringComparer.Ordinal);
+        var keep = stored.Where(l => l.AccountId != accountId || l.ManualState == LinkManualStates.Linked).ToLookup(l => l.MessageKey, StringComparer.Ordinal);
         var unlinked = (answered.Count == 0 ? [] : await links.RowsForKeysAsync(accountId, answered.ToList(), cancellationToken))
-            .Where(l => l.ManualState == "unlinked")
+            .Where(l => l.ManualState == LinkManualStates.Unlinked)
             .ToLookup(l => l.MessageKey, StringComparer.Ordinal);
         foreach (var key in answered)
         {
