@@ -5,6 +5,7 @@ using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
+using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Sending;
 using Plugin.ImapMail.Service;
 using Plugin.ImapMail.Storage;
@@ -25,6 +26,7 @@ public sealed class ImapMailModule : IMailModule
             .AddImapMailConnection()
             .AddImapMailAccounts()
             .AddImapMailFolders()
+            .AddImapMailMessages()
             .AddImapMailSync()
             .AddImapMailCrm()
             .AddImapMailSending()

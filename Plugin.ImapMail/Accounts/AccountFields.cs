@@ -1,3 +1,4 @@
+using Plugin.ImapMail.Connection;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -61,7 +62,7 @@ internal static partial class AccountFields
         Number("advanced.timeout", 5, 600, s => s.TimeoutSeconds, (s, v) => s with { TimeoutSeconds = v }),
         Number("advanced.checkInterval", 0, 1440, s => s.CheckIntervalMinutes, (s, v) => s with { CheckIntervalMinutes = v }) with { HelpKey = "Help_advanced.checkInterval" },
         Text("advanced.pinnedCertificate", Advanced, required: false, 100, s => s.PinnedCertificate,
-            (s, v) => s with { PinnedCertificate = NormalizeFingerprint(v) }, CheckFingerprint, "Help_advanced.pinnedCertificate"),
+            (s, v) => s with { PinnedCertificate = NetworkValues.NormalizeFingerprint(v) }, CheckFingerprint, "Help_advanced.pinnedCertificate"),
         Choice("advanced.deleteBehaviour", Advanced, s => s.DeleteBehaviour == DeleteBehaviour.MoveToTrash ? "trash" : "mark",
             (s, v) => s with { DeleteBehaviour = v == "trash" ? DeleteBehaviour.MoveToTrash : DeleteBehaviour.MarkDeleted },
             [("mark", "Option_delete.mark"), ("trash", "Option_delete.trash")]),
@@ -79,30 +80,6 @@ internal static partial class AccountFields
     public static AccountField? Find(string key) => ByKey.GetValueOrDefault(key);
 
     public static IEnumerable<AccountField> OfTab(string tabId) => All.Where(f => f.TabId == tabId);
-
-    public static string SecurityValue(TransportSecurity? security) => security switch
-    {
-        TransportSecurity.Ssl => "ssl",
-        TransportSecurity.StartTls => "starttls",
-        TransportSecurity.None => "none",
-        _ => "auto",
-    };
-
-    public static TransportSecurity? ParseSecurity(string value) => value switch
-    {
-        "ssl" => TransportSecurity.Ssl,
-        "starttls" => TransportSecurity.StartTls,
-        "none" => TransportSecurity.None,
-        _ => null,
-    };
-
-    /// <summary>Whether a host name is this machine (loopback), where plain text cannot be overheard.</summary>
-    public static bool IsLoopback(string host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-
-    public static string NormalizeFingerprint(string value) =>
-        new string(value.Where(Uri.IsHexDigit).ToArray()).ToUpperInvariant();
 
     private static FieldError? CheckLine(string value, int maxLength)
     {
@@ -134,7 +111,7 @@ internal static partial class AccountFields
             return null;
         }
 
-        var hex = NormalizeFingerprint(value);
+        var hex = NetworkValues.NormalizeFingerprint(value);
         var onlyHexAndColons = value.All(c => Uri.IsHexDigit(c) || c == ':' || c == ' ');
         return hex.Length == 64 && onlyHexAndColons ? null : new FieldError("Error_fingerprint");
     }
@@ -173,7 +150,7 @@ internal static partial class AccountFields
             []);
 
     private static AccountField Security(string key, Func<AccountSettings, TransportSecurity?> read, Func<AccountSettings, TransportSecurity?, AccountSettings> write) =>
-        Choice(key, Advanced, s => SecurityValue(read(s)), (s, v) => write(s, ParseSecurity(v)),
+        Choice(key, Advanced, s => NetworkValues.SecurityValue(read(s)), (s, v) => write(s, NetworkValues.ParseSecurity(v)),
             [("auto", "Option_security.auto"), ("ssl", "Option_security.ssl"), ("starttls", "Option_security.starttls"), ("none", "Option_security.none")]);
 
     [GeneratedRegex(@"^[^\s@<>(),;:\\""\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Plugin.ImapMail.Contracts.Settings;
+using Plugin.ImapMail.Connection;
 
 namespace Plugin.ImapMail.Accounts;
 
@@ -95,7 +96,7 @@ internal sealed class AccountForm
             errors.Add((AccountFields.ImapPassword, new FieldError("Error_passwordRequired")));
         }
 
-        if (s.ImapSecurity == TransportSecurity.None && !s.AcceptPlaintext && !AccountFields.IsLoopback(s.ImapHost) && !failed.Contains("advanced.imapSecurity"))
+        if (s.ImapSecurity == TransportSecurity.None && !s.AcceptPlaintext && !NetworkValues.IsLoopback(s.ImapHost) && !failed.Contains("advanced.imapSecurity"))
         {
             errors.Add(("advanced.imapSecurity", new FieldError("Error_plaintext")));
         }
@@ -120,7 +121,7 @@ internal sealed class AccountForm
             errors.Add((AccountFields.SmtpPassword, new FieldError("Error_passwordRequired")));
         }
 
-        if (s.SmtpSecurity == TransportSecurity.None && !s.AcceptPlaintext && !AccountFields.IsLoopback(s.SmtpHost) && !failed.Contains("advanced.smtpSecurity"))
+        if (s.SmtpSecurity == TransportSecurity.None && !s.AcceptPlaintext && !NetworkValues.IsLoopback(s.SmtpHost) && !failed.Contains("advanced.smtpSecurity"))
         {
             errors.Add(("advanced.smtpSecurity", new FieldError("Error_plaintext")));
         }

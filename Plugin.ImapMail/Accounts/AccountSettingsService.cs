@@ -5,7 +5,6 @@ using Plugin.ImapMail.Contracts.Accounts;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Accounts;
@@ -68,7 +67,7 @@ internal sealed class AccountSettingsService(
         RequireAdministrator(culture);
         if (!await accounts.DeleteAsync(accountId, cancellationToken))
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
+            throw Guards.AccountNotFound(accountId, culture);
         }
 
         logger.LogInformation("Account {AccountId} deleted by user {UserId}", accountId, tenant.UserId);
@@ -171,14 +170,11 @@ internal sealed class AccountSettingsService(
         }
 
         return await accounts.GetAsync(id, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, id));
+            ?? throw Guards.AccountNotFound(id, culture);
     }
 
     private void RequireAdministrator(CultureInfo culture)
     {
-        if (!tenant.IsTenantAdministrator)
-        {
-            throw new ImapMailException(ImapMailErrorKind.NotPermitted, Strings.Get("Error_notAdmin", culture));
-        }
+        Guards.RequireAdministrator(tenant, culture);
     }
 }

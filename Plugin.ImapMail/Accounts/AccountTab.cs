@@ -53,7 +53,7 @@ internal abstract class AccountTab(AccountStore accounts, string id, int order) 
         }
 
         return await accounts.GetAsync(accountIdValue, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountIdValue));
+            ?? throw Guards.AccountNotFound(accountIdValue, culture);
     }
 
     private static string? SecretPlaceholder(Account? account, string key, CultureInfo culture)
@@ -63,11 +63,19 @@ internal abstract class AccountTab(AccountStore accounts, string id, int order) 
     }
 }
 
-internal sealed class GeneralTab(AccountStore accounts, Service.HealthStore health) : AccountTab(accounts, AccountFields.General, 100)
+internal sealed class GeneralTab(AccountStore accounts, IEnumerable<IAccountNotices> sources) : AccountTab(accounts, AccountFields.General, 100)
 {
-    /// <summary>The always-on service's health of the account, read-only.</summary>
-    protected override async Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken) =>
-        ([], await Service.HealthNotices.ForAsync(health, account, culture, cancellationToken));
+    /// <summary>What the features tell about the account (the always-on service's health), read-only.</summary>
+    protected override async Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        var notices = new List<string>();
+        foreach (var source in sources)
+        {
+            notices.AddRange(await source.ForAsync(account, culture, cancellationToken));
+        }
+
+        return ([], notices);
+    }
 }
 
 internal sealed class ServersTab(AccountStore accounts, ITenantContext tenant, IOAuthTokenProvider? oauth = null) : AccountTab(accounts, AccountFields.Servers, 200)

@@ -6,10 +6,9 @@ namespace Plugin.ImapMail.Accounts;
 
 internal static class AccountsServiceCollectionExtensions
 {
-    /// <summary>The account store, the account settings service and the five settings tabs.</summary>
+    /// <summary>The account settings service and the five settings tabs.</summary>
     public static IServiceCollection AddImapMailAccounts(this IServiceCollection services)
     {
-        services.AddScoped<AccountStore>();
         services.AddScoped<IImapAccountSettings, AccountSettingsService>();
         services.AddScoped<ISettingsTab, GeneralTab>();
         services.AddScoped<ISettingsTab, ServersTab>();

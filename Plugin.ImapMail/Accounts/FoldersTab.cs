@@ -1,13 +1,12 @@
 using System.Globalization;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Accounts;
 
 /// <summary>The Folders tab: the account's folder tree with each folder's role, where it came from, and its sync tick.</summary>
-internal sealed class FoldersTab(AccountStore accounts, FolderStore folders, Sending.OutboxStore outbox) : AccountTab(accounts, AccountFields.Folders, 300)
+internal sealed class FoldersTab(AccountStore accounts, FolderStore folders, OutboxStore outbox) : AccountTab(accounts, AccountFields.Folders, 300)
 {
     protected override async Task<(IReadOnlyList<SettingsFolderRow> Folders, IReadOnlyList<string> Notices)> LoadExtrasAsync(Account? account, CultureInfo culture, CancellationToken cancellationToken)
     {
@@ -20,7 +19,7 @@ internal sealed class FoldersTab(AccountStore accounts, FolderStore folders, Sen
         var rows = stored
             .Where(f => f.State != FolderStates.Deleted)
             .Select(f => f.ToInfo(culture))
-            .Select(f => new SettingsFolderRow(f, RoleLabel(f.Role, culture), RoleSourceLabel(f.RoleSource, culture)))
+            .Select(f => new SettingsFolderRow(f, FolderRoles.RoleLabel(f.Role, culture), FolderRoles.RoleSourceLabel(f.RoleSource, culture)))
             .ToList();
         var notices = new List<string>();
         if (rows.Count == 0)
@@ -40,8 +39,4 @@ internal sealed class FoldersTab(AccountStore accounts, FolderStore folders, Sen
 
         return (rows, notices);
     }
-
-    public static string RoleLabel(FolderRole role, CultureInfo culture) => Strings.Get("Role_" + FolderRoles.ToStored(role), culture);
-
-    public static string RoleSourceLabel(FolderRoleSource source, CultureInfo culture) => Strings.Get("RoleSource_" + FolderRoles.ToStored(source), culture);
 }

@@ -1,4 +1,3 @@
-using Plugin.ImapMail.Accounts;
 
 namespace Plugin.ImapMail.Connection;
 

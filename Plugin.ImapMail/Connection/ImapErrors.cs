@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Resources;
 

@@ -8,7 +8,6 @@ using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Resources;
@@ -139,7 +138,7 @@ internal sealed class MailConnector(
         ConnectionCheck? last = null;
         foreach (var endpoint in candidates)
         {
-            if (endpoint.Security == TransportSecurity.None && !s.AcceptPlaintext && !AccountFields.IsLoopback(endpoint.Host))
+            if (endpoint.Security == TransportSecurity.None && !s.AcceptPlaintext && !NetworkValues.IsLoopback(endpoint.Host))
             {
                 last = Failed(ImapMailErrorKind.Validation, Strings.Format("Conn_plaintextRefused", culture, endpoint.Host), endpoint, null);
                 continue;
@@ -257,9 +256,9 @@ internal sealed class MailConnector(
                 _ => [],
             };
             logger.LogInformation("Logged in to {Endpoint} for account {AccountId}", endpoint, accountId);
-            var ok = Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security));
+            var ok = Strings.Format("Conn_ok", culture, endpoint.Host, endpoint.Port, NetworkValues.SecurityValue(endpoint.Security));
             var check = new ConnectionCheck(true, null, tokenNote is null ? ok : ok + " " + tokenNote,
-                endpoint.Host, endpoint.Port, AccountFields.SecurityValue(endpoint.Security), channel.Fingerprint, capabilities);
+                endpoint.Host, endpoint.Port, NetworkValues.SecurityValue(endpoint.Security), channel.Fingerprint, capabilities);
             return (check, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -1,7 +1,6 @@
 using System.Text;
 using MailKit;
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Accounts;
 
 namespace Plugin.ImapMail.Connection;
 

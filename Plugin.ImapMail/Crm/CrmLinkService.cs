@@ -1,9 +1,6 @@
 using Dapper;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Crm;
@@ -56,7 +53,7 @@ internal sealed class CrmLinkService(
         return rows.Select(r => new CrmLinkView(
             r.AccountId, r.MessageKey, r.FolderPath, r.Uid, r.Subject, r.CustomerId, r.ContactId,
             Enum.TryParse<CrmLinkReason>(r.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
-            r.ManualState == "linked")).ToList();
+            r.ManualState == LinkManualStates.Linked)).ToList();
     }
 
     public Task LinkAsync(long accountId, string folderPath, long uid, string customerId, string? contactId = null, CancellationToken cancellationToken = default) =>
@@ -68,7 +65,7 @@ internal sealed class CrmLinkService(
     public async Task<(int Added, int Removed)> RelinkAccountAsync(long accountId, CancellationToken cancellationToken = default)
     {
         var account = await accounts.GetAsync(accountId, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, accountId));
+            ?? throw Guards.AccountNotFound(accountId, tenant.UiCulture);
         int added = 0, removed = 0;
         foreach (var folder in (await folders.ListAsync(accountId, cancellationToken)).Where(f => f.State != FolderStates.Deleted && f.Selectable))
         {
@@ -85,7 +82,7 @@ internal sealed class CrmLinkService(
     private async Task SetAsync(long accountId, string folderPath, long uid, string customerId, string? contactId, bool linked, CancellationToken cancellationToken)
     {
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, folderPath));
+            ?? throw Guards.FolderNotFound(folderPath, tenant.UiCulture);
         var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_messageNotFound", tenant.UiCulture, uid, folderPath));
         await links.SetManualAsync(accountId, message.LinkKey, customerId, contactId, linked, cancellationToken);

@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 
 namespace Plugin.ImapMail.Crm;
 
@@ -55,7 +52,7 @@ internal sealed class CrmLinker(
         }
 
         int added = 0, removed = 0;
-        foreach (var batch in messages.Chunk(Sync.FolderSynchronizer.BatchSize))
+        foreach (var batch in messages.Chunk(Batches.Size))
         {
             var desired = ShouldLink(account, folder) ? await ComputeAsync(account.Id, batch, cancellationToken) : [];
             var existing = await links.RowsForKeysAsync(account.Id, batch.Select(m => m.LinkKey).Distinct().ToList(), cancellationToken);
@@ -97,7 +94,7 @@ internal sealed class CrmLinker(
                 p.CustomerId,
                 p.ContactId,
                 Enum.TryParse<CrmLinkReason>(p.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
-                p.ManualState is "removed" or "unlinked" ? CrmLinkChangeKind.Unlinked : CrmLinkChangeKind.Linked)).ToList();
+                p.ManualState is LinkManualStates.Removed or LinkManualStates.Unlinked ? CrmLinkChangeKind.Unlinked : CrmLinkChangeKind.Linked)).ToList();
             try
             {
                 foreach (var listener in listeners)
@@ -151,9 +148,9 @@ internal sealed class CrmLinker(
         // the chain changes: a person's links, and the links other accounts hold for the same message; less what a
         // person unlinked here. Stored automatic links of this account are not taken over: a re-link replaces them.
         var answered = batch.Where(m => !string.IsNullOrEmpty(m.MessageId) && parentKeys.Contains(m.MessageId)).Select(m => m.MessageId!).ToHashSet(StringComparer.Ordinal);
-        var keep = stored.Where(l => l.AccountId != accountId || l.ManualState == "linked").ToLookup(l => l.MessageKey, StringComparer.Ordinal);
+        var keep = stored.Where(l => l.AccountId != accountId || l.ManualState == LinkManualStates.Linked).ToLookup(l => l.MessageKey, StringComparer.Ordinal);
         var unlinked = (answered.Count == 0 ? [] : await links.RowsForKeysAsync(accountId, answered.ToList(), cancellationToken))
-            .Where(l => l.ManualState == "unlinked")
+            .Where(l => l.ManualState == LinkManualStates.Unlinked)
             .ToLookup(l => l.MessageKey, StringComparer.Ordinal);
         foreach (var key in answered)
         {

@@ -1,10 +1,6 @@
 using Plugin.ImapMail.Contracts.Crm;
-using Plugin.ImapMail.Messages;
 
 namespace Plugin.ImapMail.Crm;
-
-/// <summary>One link the chain decided on.</summary>
-internal sealed record DesiredLink(string MessageKey, string CustomerId, string? ContactId, CrmLinkReason Reason, bool NeedsChoice = false);
 
 /// <summary>
 /// The matching chain, as a pure function of what was looked up. A message is linked to the union of:

@@ -6,9 +6,9 @@ internal static class CrmServiceCollectionExtensions
 {
     public static IServiceCollection AddImapMailCrm(this IServiceCollection services)
     {
-        services.AddScoped<LinkStore>();
         services.AddScoped<CrmSettingsStore>();
         services.AddScoped<CrmLinker>();
+        services.AddScoped<IMailEventListener, CrmEventListener>();
         services.AddScoped<Contracts.Crm.ICrmLinks, CrmLinkService>();
         return services;
     }

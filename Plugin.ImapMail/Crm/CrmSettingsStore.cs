@@ -19,10 +19,7 @@ internal sealed class CrmSettingsStore(IHostDatabase database, ITenantContext te
 
     public async Task SaveAsync(CrmSettings settings, CancellationToken cancellationToken = default)
     {
-        if (!tenant.IsTenantAdministrator)
-        {
-            throw new ImapMailException(ImapMailErrorKind.NotPermitted, Resources.Strings.Get("Error_notAdmin", tenant.UiCulture));
-        }
+        Guards.RequireAdministrator(tenant, tenant.UiCulture);
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(

@@ -12,10 +12,7 @@ internal sealed class ClearRoleCommand(FolderStore folders, ITenantContext tenan
 
     public override async Task<FolderCommandResult> ExecuteAsync(FolderCommandContext context, CancellationToken cancellationToken = default)
     {
-        if (!Tenant.IsTenantAdministrator)
-        {
-            throw new ImapMailException(ImapMailErrorKind.NotPermitted, Strings.Get("Error_notAdmin", Culture));
-        }
+        Guards.RequireAdministrator(Tenant, Culture);
 
         await folders.SetAdminRoleAsync(context.Folder.AccountId, context.Folder.Path, null, cancellationToken);
         return new FolderCommandResult(true, Strings.Format("Result_roleCleared", Culture, context.Folder.Path));

@@ -23,5 +23,5 @@ internal abstract class FolderCommand(string id, int order, ITenantContext tenan
     public abstract Task<FolderCommandResult> ExecuteAsync(FolderCommandContext context, CancellationToken cancellationToken = default);
 
     protected ImapMailException FolderNotFound(FolderInfo folder) =>
-        new(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", Culture, folder.Path));
+        Guards.FolderNotFound(folder.Path, Culture);
 }

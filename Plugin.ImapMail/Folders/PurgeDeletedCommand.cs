@@ -1,12 +1,10 @@
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Folders;

@@ -1,9 +1,6 @@
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Folders;
@@ -19,7 +16,7 @@ internal sealed class ReIndexFolderCommand(
     FolderStore folders,
     MessageStore messages,
     IMailDownloadService download,
-    CrmLinker linker,
+    IEnumerable<IMailEventListener> listeners,
     ITenantContext tenant)
     : FolderCommand("folder.reindex", 400, tenant)
 {
@@ -37,11 +34,14 @@ internal sealed class ReIndexFolderCommand(
             return new FolderCommandResult(false, Strings.Format("Result_reindexPending", Culture, folder.Path, error));
         }
 
-        // The import linked the messages as they came; re-link so automatic links that no longer hold go too.
         var account = await accounts.GetAsync(folder.AccountId, cancellationToken) ?? throw FolderNotFound(context.Folder);
         var reloaded = await folders.GetAsync(folder.AccountId, folder.Path, cancellationToken) ?? throw FolderNotFound(context.Folder);
-        await linker.RelinkAsync(account, reloaded, await messages.ListAsync(folder.AccountId, folder.Id, cancellationToken: cancellationToken), cancellationToken);
-        await linker.NotifyPendingAsync(folder.AccountId, cancellationToken);
+        var all = await messages.ListAsync(folder.AccountId, folder.Id, cancellationToken: cancellationToken);
+        foreach (var listener in listeners)
+        {
+            await listener.FolderReindexedAsync(account, reloaded, all, cancellationToken);
+        }
+
         return new FolderCommandResult(true, Strings.Format("Result_reindexed", Culture, folder.Path, summary.New), summary.New);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Resources;
@@ -19,7 +18,7 @@ internal sealed class UseAsRoleCommand(FolderRole role, FolderStore folders, ITe
     public FolderRole Role => role;
 
     public override string GetLabel(CultureInfo culture) =>
-        Strings.Format("Cmd_folder.useas", culture, FoldersTab.RoleLabel(role, culture));
+        Strings.Format("Cmd_folder.useas", culture, FolderRoles.RoleLabel(role, culture));
 
     public override FolderCommandState GetState(FolderCommandContext context) =>
         !context.Folder.Selectable || context.Folder.Role == FolderRole.Inbox || context.Folder.Role == role
@@ -28,13 +27,10 @@ internal sealed class UseAsRoleCommand(FolderRole role, FolderStore folders, ITe
 
     public override async Task<FolderCommandResult> ExecuteAsync(FolderCommandContext context, CancellationToken cancellationToken = default)
     {
-        if (!Tenant.IsTenantAdministrator)
-        {
-            throw new ImapMailException(ImapMailErrorKind.NotPermitted, Strings.Get("Error_notAdmin", Culture));
-        }
+        Guards.RequireAdministrator(Tenant, Culture);
 
         var holder = await folders.SetAdminRoleAsync(context.Folder.AccountId, context.Folder.Path, role, cancellationToken);
-        var label = FoldersTab.RoleLabel(role, Culture);
+        var label = FolderRoles.RoleLabel(role, Culture);
         return holder is null
             ? new FolderCommandResult(true, Strings.Format("Result_roleSet", Culture, context.Folder.Path, label))
             : new FolderCommandResult(false, Strings.Format("Error_roleTaken", Culture, holder, label));

@@ -1,5 +1,4 @@
 using Dapper;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Messages;
@@ -8,7 +7,7 @@ namespace Plugin.ImapMail.Messages;
 /// Message content kept locally per the account's policy (default: messages linked to CRM), so a customer card keeps
 /// its history after the server's copy is gone. Keyed by the message's identity, like CRM links.
 /// </summary>
-internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, TimeProvider clock, LinkStore links)
 {
     /// <summary>The largest message the cache keeps; a larger one stays on the server only.</summary>
     internal const int MaxBytes = 4 * 1024 * 1024;
@@ -23,7 +22,7 @@ internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, T
         var keep = account.Settings.BodyCache switch
         {
             BodyCachePolicy.All => true,
-            BodyCachePolicy.LinkedToCrm => await IsLinkedAsync(account.Id, message.LinkKey, cancellationToken),
+            BodyCachePolicy.LinkedToCrm => await links.IsLinkedAsync(account.Id, message.LinkKey, cancellationToken),
             _ => false,
         };
         if (!keep)
@@ -50,14 +49,5 @@ internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, T
             new { tenant = tenant.TenantId, accountId, messageKey },
             cancellationToken: cancellationToken));
         return content is null ? null : new MemoryStream(content, writable: false);
-    }
-
-    private async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey AND (manual_state IS NULL OR manual_state = 'linked')",
-            new { tenant = tenant.TenantId, accountId, messageKey },
-            cancellationToken: cancellationToken)) > 0;
     }
 }

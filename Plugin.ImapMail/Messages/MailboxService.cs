@@ -1,13 +1,10 @@
 using MailKit;
 using MailKit.Net.Imap;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Messages;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
-using Plugin.ImapMail.Sending;
 using Microsoft.Extensions.Logging;
 
 namespace Plugin.ImapMail.Messages;
@@ -19,7 +16,7 @@ internal sealed class MailboxService(
     MessageStore messages,
     BodyCache bodyCache,
     MailConnector connector,
-    ReadReceiptService readReceipts,
+    IEnumerable<IMailEventListener> listeners,
     ITenantContext tenant,
     ILogger<MailboxService> logger) : IMailboxService, ILinkedMessages
 {
@@ -162,8 +159,11 @@ internal sealed class MailboxService(
 
         try
         {
-            buffer.Position = 0;
-            await readReceipts.AnswerOnOpenAsync(account, folder, message, buffer, mailFolder, cancellationToken);
+            foreach (var listener in listeners)
+            {
+                buffer.Position = 0;
+                await listener.MessageOpenedAsync(account, folder, message, buffer, mailFolder, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is ImapMailException or ImapCommandException || ImapErrors.IsConnectionFailure(ex))
         {
@@ -289,7 +289,7 @@ internal sealed class MailboxService(
 
     private async Task<Account> RequireAccountAsync(long accountId, CancellationToken cancellationToken) =>
         await accounts.GetAsync(accountId, cancellationToken)
-        ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, accountId));
+        ?? throw Guards.AccountNotFound(accountId, tenant.UiCulture);
 
     private async Task<(Account Account, StoredFolder Folder)> RequireFolderAsync(long accountId, string folderPath, CancellationToken cancellationToken)
     {
@@ -297,7 +297,7 @@ internal sealed class MailboxService(
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
         if (folder is null || folder.State == FolderStates.Deleted)
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, folderPath));
+            throw Guards.FolderNotFound(folderPath, tenant.UiCulture);
         }
 
         return (account, folder);

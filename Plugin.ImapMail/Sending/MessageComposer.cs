@@ -1,7 +1,6 @@
 using System.Globalization;
 using MimeKit;
 using MimeKit.Utils;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Resources;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Resources;
@@ -64,7 +63,7 @@ internal sealed class OutboxService(
         ArgumentNullException.ThrowIfNull(mail);
         var culture = tenant.UiCulture;
         var account = mail.AccountId is { } id
-            ? await accounts.GetAsync(id, cancellationToken) ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, id))
+            ? await accounts.GetAsync(id, cancellationToken) ?? throw Guards.AccountNotFound(id, culture)
             : await accounts.GetDefaultAsync(cancellationToken) ?? throw new ImapMailException(ImapMailErrorKind.NoDefaultAccount, Strings.Get("Send_noDefaultAccount", culture));
 
         var readReceipt = mail.RequestReadReceipt ?? account.Settings.RequestReadReceipt;
@@ -111,7 +110,7 @@ internal sealed class OutboxService(
         var row = await store.GetAsync(outboxId, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Send_outboxNotFound", tenant.UiCulture, outboxId));
         var account = await accounts.GetAsync(row.AccountId, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", tenant.UiCulture, row.AccountId));
+            ?? throw Guards.AccountNotFound(row.AccountId, tenant.UiCulture);
         var route = await RouteAsync(account, cancellationToken);
         if (await blocks.GetAsync(route, cancellationToken) is { } block)
         {

@@ -5,12 +5,9 @@ using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sending;
@@ -30,7 +27,7 @@ internal sealed class ReadReceiptService(
     OutboxService outbox,
     ITenantContext tenant,
     TimeProvider clock,
-    ILogger<ReadReceiptService> logger) : IReadReceipts
+    ILogger<ReadReceiptService> logger) : IReadReceipts, IMailEventListener
 {
     public const string MdnSentKeyword = "$MDNSent";
 
@@ -76,7 +73,7 @@ internal sealed class ReadReceiptService(
     }
 
     /// <summary>Under "always": answers the request of a message the user just opened, on the open folder's connection.</summary>
-    public async Task AnswerOnOpenAsync(Account account, StoredFolder folder, IndexedMessage message, Stream mime, IMailFolder openFolder, CancellationToken cancellationToken)
+    public async Task MessageOpenedAsync(Account account, StoredFolder folder, IndexedMessage message, Stream mime, IMailFolder openFolder, CancellationToken cancellationToken)
     {
         if (account.Settings.ReadReceiptReply != ReadReceiptReply.Always || HasMdnSent(message))
         {
@@ -201,11 +198,11 @@ internal sealed class ReadReceiptService(
     {
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
+            ?? throw Guards.AccountNotFound(accountId, culture);
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
         if (folder is null || folder.State == FolderStates.Deleted)
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", culture, folderPath));
+            throw Guards.FolderNotFound(folderPath, culture);
         }
 
         var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)

@@ -3,8 +3,6 @@ using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 
 namespace Plugin.ImapMail.Sending;
 

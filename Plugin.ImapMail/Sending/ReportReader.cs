@@ -22,18 +22,6 @@ internal sealed record ParsedReport(string Format, string? EnvelopeId, IReadOnly
 /// </summary>
 internal static partial class ReportReader
 {
-    /// <summary>A cheap test on what a download already has: worth fetching the whole message to read it as a report.</summary>
-    public static bool MayBeReport(ContentType? type, string? fromAddress, string? subject)
-    {
-        if (type is not null && type.IsMimeType("multipart", "report"))
-        {
-            return true;
-        }
-
-        var local = fromAddress is { } f && f.IndexOf('@', StringComparison.Ordinal) is var at and > 0 ? f[..at] : fromAddress ?? "";
-        return local is "mailer-daemon" or "postmaster" or "mail-daemon" || (subject is not null && BounceSubject().IsMatch(subject));
-    }
-
     public static ParsedReport? Read(MimeMessage message)
     {
         if (message.Body is MultipartReport report)
@@ -126,7 +114,7 @@ internal static partial class ReportReader
     private static ParsedReport? ReadBounce(MimeMessage message)
     {
         var from = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
-        if (!MayBeReport(null, from.ToLowerInvariant(), message.Subject))
+        if (!ReportShape.MayBeReport(null, from.ToLowerInvariant(), message.Subject))
         {
             return null;
         }
@@ -258,9 +246,6 @@ internal static partial class ReportReader
         diagnostic is null ? null : diagnostic.Split(';', 2) is [_, var text] ? text.Trim() : diagnostic.Trim();
 
     private static string Limit(string text) => text.Length <= 500 ? text : text[..500];
-
-    [GeneratedRegex(@"undeliver|returned mail|delivery (status notification|failure|has failed|failed)|mail delivery failed|failure notice|non[- ]?delivery|could not be delivered", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex BounceSubject();
 
     [GeneratedRegex(@"^\s*Message-ID:\s*<(?<id>[^<>\s]+)>", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex QuotedMessageIdLine();

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Sending;

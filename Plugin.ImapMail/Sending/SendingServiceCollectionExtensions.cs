@@ -9,7 +9,6 @@ internal static class SendingServiceCollectionExtensions
     public static IServiceCollection AddImapMailSending(this IServiceCollection services)
     {
         services.TryAddSingleton(new SendingOptions());
-        services.AddScoped<OutboxStore>();
         services.AddScoped<SendBlockStore>();
         services.AddScoped<Deliverer>();
         services.AddScoped<SentCopier>();
@@ -18,8 +17,10 @@ internal static class SendingServiceCollectionExtensions
         services.AddScoped<IMailSender>(sp => sp.GetRequiredService<OutboxService>());
         services.AddScoped<IOutbox>(sp => sp.GetRequiredService<OutboxService>());
         services.AddScoped<ReportProcessor>();
+        services.AddScoped<IMailEventListener, ReportEventListener>();
         services.AddScoped<ReadReceiptService>();
         services.AddScoped<IReadReceipts>(sp => sp.GetRequiredService<ReadReceiptService>());
+        services.AddScoped<IMailEventListener>(sp => sp.GetRequiredService<ReadReceiptService>());
         return services;
     }
 }

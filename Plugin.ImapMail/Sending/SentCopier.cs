@@ -3,11 +3,9 @@ using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sending;

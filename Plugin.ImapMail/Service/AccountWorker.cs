@@ -4,14 +4,11 @@ using System.Threading.Channels;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Service;
 using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
-using Plugin.ImapMail.Sync;
 
 namespace Plugin.ImapMail.Service;
 
@@ -425,7 +422,7 @@ internal sealed class AccountWorker(
             {
                 try
                 {
-                    var summary = path is not null && download is MailDownloadService service
+                    var summary = path is not null && download is IChangedFolderDownload service
                         ? await service.DownloadAsync(account.Id, new DownloadOptions(FolderPath: path), skipTree: true, null, cancellationToken)
                         : await download.DownloadAsync(account.Id, new DownloadOptions(), null, cancellationToken);
                     logger.LogDebug("Account {AccountId}: synchronised {Folder}: {New} new, {Updated} updated, {Vanished} vanished",

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Service;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Service;

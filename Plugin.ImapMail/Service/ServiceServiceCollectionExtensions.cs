@@ -13,6 +13,7 @@ internal static class ServiceServiceCollectionExtensions
         services.TryAddSingleton(new MailServiceOptions());
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthTracker>();
+        services.AddScoped<IAccountNotices, HealthNoticeSource>();
         services.AddScoped<IAccountHealthReader, AccountHealthReader>();
         services.AddSingleton<MailSyncService>();
         services.AddSingleton<IMailSyncService>(sp => sp.GetRequiredService<MailSyncService>());

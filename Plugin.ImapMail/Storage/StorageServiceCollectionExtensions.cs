@@ -5,10 +5,16 @@ namespace Plugin.ImapMail.Storage;
 
 internal static class StorageServiceCollectionExtensions
 {
+    /// <summary>The migrations and one store per table (the features use the stores; no feature registers a store of another).</summary>
     public static IServiceCollection AddImapMailStorage(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<MigrationRunner>();
+        services.AddScoped<AccountStore>();
+        services.AddScoped<FolderStore>();
+        services.AddScoped<MessageStore>();
+        services.AddScoped<LinkStore>();
+        services.AddScoped<OutboxStore>();
         return services;
     }
 }

@@ -3,8 +3,6 @@ using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
 using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Folders;
-using Plugin.ImapMail.Messages;
 
 namespace Plugin.ImapMail.Sync;
 
@@ -18,8 +16,6 @@ namespace Plugin.ImapMail.Sync;
 /// </summary>
 internal sealed class FolderSynchronizer(MessageStore messages, FolderStore folders, TimeProvider clock, ILogger<FolderSynchronizer> logger)
 {
-    public const int BatchSize = 1000;
-
     public async Task SyncAsync(
         ImapClient client,
         long accountId,
@@ -162,7 +158,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                 .ToList();
         var added = 0;
         await onBatch(0, newUids.Count);
-        foreach (var batch in newUids.Chunk(BatchSize))
+        foreach (var batch in newUids.Chunk(Batches.Size))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = batch.Any(u => result.Suspects.ContainsKey(u.Id))

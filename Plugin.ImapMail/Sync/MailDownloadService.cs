@@ -3,16 +3,11 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Accounts;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Crm;
-using Plugin.ImapMail.Messages;
 using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Resources;
-using Plugin.ImapMail.Sending;
 
 namespace Plugin.ImapMail.Sync;
 
@@ -25,11 +20,10 @@ internal sealed class MailDownloadService(
     AccountStore accounts,
     FolderStore folders,
     FolderSynchronizer synchronizer,
-    CrmLinker linker,
-    ReportProcessor reports,
+    IEnumerable<IMailEventListener> listeners,
     MailConnector connector,
     ITenantContext tenant,
-    ILogger<MailDownloadService> logger) : IMailDownloadService
+    ILogger<MailDownloadService> logger) : IMailDownloadService, IChangedFolderDownload
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
 
@@ -46,11 +40,11 @@ internal sealed class MailDownloadService(
     /// The always-on service's sync of one folder the server said changed: the stored folder and its STATUS only,
     /// without a LIST of the tree (<paramref name="skipTree"/>).
     /// </summary>
-    internal async Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, bool skipTree, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    public async Task<DownloadSummary> DownloadAsync(long accountId, DownloadOptions options, bool skipTree, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
-            ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_accountNotFound", culture, accountId));
+            ?? throw Guards.AccountNotFound(accountId, culture);
         var owner = LeaseOwner.New();
         if (!await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken))
         {
@@ -84,7 +78,7 @@ internal sealed class MailDownloadService(
             }
             else
             {
-                var tree = await FolderTreeReader.ListAsync(client, CancellationToken.None, listStatus ? TreeStatus : StatusItems.None);
+                var tree = await FolderTreeReader.ListAsync(client, cancellationToken, listStatus ? TreeStatus : StatusItems.None);
                 var listed = watch.ElapsedMilliseconds;
                 stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
                 logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
@@ -96,7 +90,7 @@ internal sealed class MailDownloadService(
             var errors = SkipUnusable(account, stored, options);
             if (options.FolderPath is { } only && chosen.Count == 0 && errors.Count == 0)
             {
-                throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Error_folderNotFound", tenant.UiCulture, DisplayText.Of(only)));
+                throw Guards.FolderNotFound(DisplayText.Of(only), tenant.UiCulture);
             }
 
             int synced = 0, skipped = 0, added = 0, updated = 0, vanished = 0;
@@ -121,7 +115,11 @@ internal sealed class MailDownloadService(
                 try
                 {
                     var result = new FolderSyncResult();
-                    var reportCandidates = new List<IndexedMessage>();
+                    foreach (var listener in listeners)
+                    {
+                        await listener.FolderStartingAsync(account, folder, cancellationToken);
+                    }
+
                     await SyncWithReconnectAsync(
                         account,
                         () => client,
@@ -134,15 +132,17 @@ internal sealed class MailDownloadService(
                             progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, done, total));
                             return Task.CompletedTask;
                         },
-                        rows =>
+                        async rows =>
                         {
-                            reportCandidates.AddRange(rows.Where(r => r.ReportCandidate));
-                            return linker.LinkNewAsync(account, folder, rows, cancellationToken);
+                            foreach (var listener in listeners)
+                            {
+                                await listener.MessagesStoredAsync(account, folder, rows, cancellationToken);
+                            }
                         },
                         cancellationToken);
-                    if (reportCandidates.Count > 0)
+                    foreach (var listener in listeners)
                     {
-                        await ReadReportsAsync(client, account, folder, reportCandidates, cancellationToken);
+                        await listener.FolderDownloadedAsync(client, account, folder, cancellationToken);
                     }
 
                     synced++;
@@ -166,7 +166,11 @@ internal sealed class MailDownloadService(
             }
 
             await client.DisconnectAsync(true, CancellationToken.None);
-            await linker.NotifyPendingAsync(account.Id, cancellationToken);
+            foreach (var listener in listeners)
+            {
+                await listener.DownloadFinishedAsync(account.Id, cancellationToken);
+            }
+
             logger.LogInformation("Account {AccountId}: {Synced} folders synchronised, {Skipped} unchanged, {New} new, {Updated} updated, {Vanished} vanished",
                 account.Id, synced, skipped, added, updated, vanished);
             return new DownloadSummary(synced, skipped, added, updated, vanished, watch.Elapsed, errors);
@@ -239,19 +243,6 @@ internal sealed class MailDownloadService(
             {
                 throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, DisplayText.Of(folder.Path), ErrorText.Reason(ex)), ex);
             }
-        }
-    }
-
-    /// <summary>Delivery and read reports among the new messages update the outbox; a failure here never fails the download.</summary>
-    private async Task ReadReportsAsync(ImapClient client, Account account, StoredFolder folder, IReadOnlyList<IndexedMessage> candidates, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await reports.ProcessAsync(client, account.Id, folder, candidates, cancellationToken);
-        }
-        catch (Exception ex) when (ex is ImapCommandException or FolderNotFoundException or FormatException || ImapErrors.IsConnectionFailure(ex))
-        {
-            logger.LogWarning("Reports in folder {FolderId} of account {AccountId} could not be read: {Error}", folder.Id, account.Id, ex.Message);
         }
     }
 

@@ -4,6 +4,7 @@ using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Tests.Accounts;
 
+[Trait("Tier", "Fast")]
 public sealed class LocalizationTests
 {
     [Fact]

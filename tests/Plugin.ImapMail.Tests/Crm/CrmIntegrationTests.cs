@@ -129,8 +129,8 @@ public sealed class CrmIntegrationTests(ITestOutputHelper output)
         await scenario.DownloadAsync(new Contracts.Sync.DownloadOptions(AllFolders: true));
 
         // The corpus was appended in order to an empty INBOX: file i is UID i + 1, as its Message-ID confirms.
-        var folder = (await scenario.Harness.Get<Plugin.ImapMail.Folders.FolderStore>().GetAsync(scenario.AccountId, "INBOX"))!;
-        var rows = await scenario.Harness.Get<Plugin.ImapMail.Messages.MessageStore>().ListAsync(scenario.AccountId, folder.Id);
+        var folder = (await scenario.Harness.Get<Plugin.ImapMail.Storage.FolderStore>().GetAsync(scenario.AccountId, "INBOX"))!;
+        var rows = await scenario.Harness.Get<Plugin.ImapMail.Storage.MessageStore>().ListAsync(scenario.AccountId, folder.Id);
         Assert.Equal(Enumerable.Range(1, CompletenessCount).Select(i => (long)i), rows.Select(r => r.Uid).Order());
         Assert.All(rows, r => Assert.Equal(messages[(int)r.Uid - 1].MessageId, r.MessageId));
         var uidsOfKey = rows.ToLookup(r => r.LinkKey, r => r.Uid);
@@ -175,7 +175,7 @@ public sealed class CrmIntegrationTests(ITestOutputHelper output)
         var inbox = (await scenario.Mailbox.GetFoldersAsync(scenario.AccountId)).Single(f => f.Path == "INBOX");
         var reindexed = await reindex.ExecuteAsync(new FolderCommandContext(inbox));
         Assert.True(reindexed.Succeeded, reindexed.Message);
-        rows = await scenario.Harness.Get<Plugin.ImapMail.Messages.MessageStore>().ListAsync(scenario.AccountId, folder.Id);
+        rows = await scenario.Harness.Get<Plugin.ImapMail.Storage.MessageStore>().ListAsync(scenario.AccountId, folder.Id);
         uidsOfKey = rows.ToLookup(r => r.LinkKey, r => r.Uid);
         AssertSame(await ActualAsync(), "ReIndex");
     }

@@ -5,6 +5,7 @@ using Plugin.ImapMail.Messages;
 namespace Plugin.ImapMail.Tests.Crm;
 
 /// <summary>The matching chain as a pure function: no database, no server.</summary>
+[Trait("Tier", "Fast")]
 public sealed class CrmMatcherTests
 {
     private static readonly IReadOnlySet<string> Own = new HashSet<string> { "sales@us.test" };

@@ -47,7 +47,7 @@ public sealed class BadInputTests
         foreach (var file in files)
         {
             var message = Corpus.Parse(file);
-            _ = ReportReader.MayBeReport(message.Body?.ContentType, message.From.Mailboxes.FirstOrDefault()?.Address, message.Subject);
+            _ = ReportShape.MayBeReport(message.Body?.ContentType, message.From.Mailboxes.FirstOrDefault()?.Address, message.Subject);
             _ = ReportReader.Read(message);
         }
 

@@ -8,6 +8,7 @@ using Plugin.ImapMail.Tests.Infrastructure;
 namespace Plugin.ImapMail.Tests.Faults;
 
 /// <summary>A server's words inside the module's sentences: one period, control characters escaped.</summary>
+[Trait("Tier", "Fast")]
 public sealed class ErrorTextTests
 {
     [Fact]

@@ -363,10 +363,10 @@ public sealed class HostileServerTests
         var values = ImapValues(ClosedPort(), "ssl", pin: null);
         values["advanced.bodyCache"] = "all";
         var id = (await harness.Get<IImapAccountSettings>().SaveAsync(null, values, English)).AccountId!.Value;
-        var account = (await harness.Get<Plugin.ImapMail.Accounts.AccountStore>().GetAsync(id))!;
+        var account = (await harness.Get<Plugin.ImapMail.Storage.AccountStore>().GetAsync(id))!;
         var cache = harness.Get<Plugin.ImapMail.Messages.BodyCache>();
-        var small = new Plugin.ImapMail.Messages.IndexedMessage { MessageId = "<small@example.test>" };
-        var large = new Plugin.ImapMail.Messages.IndexedMessage { MessageId = "<large@example.test>" };
+        var small = new Plugin.ImapMail.Core.IndexedMessage { MessageId = "<small@example.test>" };
+        var large = new Plugin.ImapMail.Core.IndexedMessage { MessageId = "<large@example.test>" };
 
         await cache.KeepIfPolicyAsync(account, small, new byte[1000]);
         await cache.KeepIfPolicyAsync(account, large, new byte[Plugin.ImapMail.Messages.BodyCache.MaxBytes + 1]);

@@ -95,15 +95,15 @@ public sealed class TransportSecurityTests
     {
         // The shipped order tries implicit TLS first, for IMAP and SMTP alike.
         var shipped = new Plugin.ImapMail.Connection.ConnectionDefaults();
-        Assert.Equal(Plugin.ImapMail.Accounts.TransportSecurity.Ssl, shipped.Imap[0].Security);
-        Assert.Equal(Plugin.ImapMail.Accounts.TransportSecurity.Ssl, shipped.Smtp[0].Security);
+        Assert.Equal(Plugin.ImapMail.Core.TransportSecurity.Ssl, shipped.Imap[0].Security);
+        Assert.Equal(Plugin.ImapMail.Core.TransportSecurity.Ssl, shipped.Smtp[0].Security);
 
         // A server with both: the account is saved with implicit TLS, not STARTTLS.
         var server = await DovecotServer.SharedAsync();
         var user = server.AddUser("auto-tls");
         var defaults = new Plugin.ImapMail.Connection.ConnectionDefaults
         {
-            Imap = [(server.ImapsPort, Plugin.ImapMail.Accounts.TransportSecurity.Ssl), (server.ImapPort, Plugin.ImapMail.Accounts.TransportSecurity.StartTls)],
+            Imap = [(server.ImapsPort, Plugin.ImapMail.Core.TransportSecurity.Ssl), (server.ImapPort, Plugin.ImapMail.Core.TransportSecurity.StartTls)],
         };
         await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync("sqlite"),
             configure: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(s, defaults));
@@ -154,7 +154,7 @@ public sealed class TransportSecurityTests
     [Fact]
     public void APin_IsARestriction_ACertificateTheSystemTrustsIsStillRefusedUnlessItIsThePinnedOne()
     {
-        var endpoint = new Plugin.ImapMail.Connection.Endpoint("mail.example.test", 993, Plugin.ImapMail.Accounts.TransportSecurity.Ssl);
+        var endpoint = new Plugin.ImapMail.Connection.Endpoint("mail.example.test", 993, Plugin.ImapMail.Core.TransportSecurity.Ssl);
         var pinned = new string('B', 64);
         var shown = new string('C', 64);
         var channel = new Plugin.ImapMail.Connection.SecureChannel(endpoint, Plugin.ImapMail.Connection.MailProtocol.Imap, 5, pinned.ToLowerInvariant(), English);

@@ -4,6 +4,7 @@ using Plugin.ImapMail.Folders;
 
 namespace Plugin.ImapMail.Tests.Folders;
 
+[Trait("Tier", "Fast")]
 public sealed class FolderRoleDetectorTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using Plugin.ImapMail.Sending;
 namespace Plugin.ImapMail.Tests.Sending;
 
 /// <summary>Report formats other servers send (the Postfix DSN and our own MDN are covered end to end in <see cref="ReceiptTests"/>).</summary>
+[Trait("Tier", "Fast")]
 public sealed class ReportReaderTests
 {
     private static MimeMessage Parse(string text) => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n"))));
@@ -108,7 +109,7 @@ public sealed class ReportReaderTests
     [Fact]
     public void OrdinaryMail_IsNoReport()
     {
-        Assert.False(ReportReader.MayBeReport(new ContentType("text", "plain"), "buyer@example.org", "Re: Order 1001"));
+        Assert.False(ReportShape.MayBeReport(new ContentType("text", "plain"), "buyer@example.org", "Re: Order 1001"));
         Assert.Null(ReportReader.Read(Parse("""
             From: buyer@example.org
             Subject: Re: Order 1001

@@ -70,7 +70,7 @@ public sealed class SentCopyTests
         await using var scenario = await SendScenario.CreateAsync(ownSmtp: false);
         await scenario.DownloadAsync();
         // The administrator took the Sent function away from the only folder that had it.
-        Assert.Null(await scenario.Harness.Get<Plugin.ImapMail.Folders.FolderStore>().SetAdminRoleAsync(scenario.AccountId, "Sent", Contracts.Folders.FolderRole.None));
+        Assert.Null(await scenario.Harness.Get<Plugin.ImapMail.Storage.FolderStore>().SetAdminRoleAsync(scenario.AccountId, "Sent", Contracts.Folders.FolderRole.None));
 
         var receipt = await scenario.Sender.SendAsync(scenario.Mail("someone@example.test", "Sent without a Sent folder"));
 

@@ -107,7 +107,7 @@ public sealed class ServiceLifecycleTests
         var server = await DovecotServer.SharedAsync();
         await using var scenario = await ServiceScenario.CreateAsync(server);
         await scenario.Service.StartAsync();
-        await ServiceScenario.WaitUntilAsync(async () => (await scenario.Sync.Harness.Get<Plugin.ImapMail.Folders.FolderStore>().GetAsync(scenario.AccountId, "INBOX"))?.SyncEnabled == true, TimeSpan.FromSeconds(20));
+        await ServiceScenario.WaitUntilAsync(async () => (await scenario.Sync.Harness.Get<Plugin.ImapMail.Storage.FolderStore>().GetAsync(scenario.AccountId, "INBOX"))?.SyncEnabled == true, TimeSpan.FromSeconds(20));
         Assert.True((await scenario.Sync.Harness.Get<IImapAccountSettings>().SaveAsync(scenario.AccountId,
             new Dictionary<string, string?> { ["advanced.timeout"] = "30" }, CultureInfo.InvariantCulture)).Saved);
         await Task.Delay(TimeSpan.FromSeconds(1.5));

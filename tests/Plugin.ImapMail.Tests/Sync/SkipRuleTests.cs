@@ -4,6 +4,7 @@ using Plugin.ImapMail.Sync;
 namespace Plugin.ImapMail.Tests.Sync;
 
 /// <summary>A folder is skipped only when all four status values are as last synchronised.</summary>
+[Trait("Tier", "Fast")]
 public sealed class SkipRuleTests
 {
     private static readonly StoredFolder Synced = new()

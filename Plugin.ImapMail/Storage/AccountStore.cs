@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Dapper;
 using Plugin.ImapMail.Contracts.Hosting;
 
-namespace Plugin.ImapMail.Accounts;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>The accounts of the current tenant. Every statement filters on the tenant: no call reaches another tenant's rows.</summary>
 internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)

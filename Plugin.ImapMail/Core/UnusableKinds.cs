@@ -2,7 +2,7 @@ using System.Globalization;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Resources;
 
-namespace Plugin.ImapMail.Folders;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>
 /// Why a listed folder cannot be used: kept among the folder's attributes (no migration), turned into a note in words

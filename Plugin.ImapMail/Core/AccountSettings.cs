@@ -1,4 +1,4 @@
-namespace Plugin.ImapMail.Accounts;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>Everything the five settings tabs hold for one account, except its secrets.</summary>
 internal sealed record AccountSettings

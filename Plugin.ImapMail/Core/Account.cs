@@ -1,4 +1,4 @@
-namespace Plugin.ImapMail.Accounts;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>A stored account of a tenant. The secrets are as the host's protector returned them, never in clear.</summary>
 internal sealed record Account(

@@ -5,7 +5,7 @@ using MailKit.Net.Imap;
 using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Folders;
 
-namespace Plugin.ImapMail.Folders;
+namespace Plugin.ImapMail.Connection;
 
 /// <summary>Reads an account's folder tree from the server in one LIST (with STATUS where the server offers LIST-STATUS).</summary>
 internal static class FolderTreeReader

@@ -1,7 +1,7 @@
 using MailKit;
 using Plugin.ImapMail.Contracts.Folders;
 
-namespace Plugin.ImapMail.Folders;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>
 /// Finds a folder's role: first from the server's SPECIAL-USE attributes (RFC 6154), then from its name in

@@ -1,4 +1,4 @@
-namespace Plugin.ImapMail.Accounts;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>The account types. Only IMAP is offered; the field exists so POP3 could be added.</summary>
 internal static class AccountKinds

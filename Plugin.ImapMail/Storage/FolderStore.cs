@@ -3,7 +3,7 @@ using Dapper;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Contracts.Hosting;
 
-namespace Plugin.ImapMail.Folders;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>The folders of the current tenant's accounts.</summary>
 internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)

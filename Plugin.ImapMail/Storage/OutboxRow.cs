@@ -1,6 +1,6 @@
 using Plugin.ImapMail.Contracts.Mail;
 
-namespace Plugin.ImapMail.Sending;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>A row of <c>imapmail_outbox</c>.</summary>
 internal sealed class OutboxRow
@@ -65,7 +65,7 @@ internal static class OutboxStates
     public const string Delivered = "delivered";
     public const string Read = "read";
 
-    /// <summary>Its server refused the login or certificate: waits, without logging in, until a person fixes it (see <see cref="SendBlockStore"/>).</summary>
+    /// <summary>Its server refused the login or certificate: waits, without logging in, until a person fixes it (see the send block store of Sending).</summary>
     public const string Blocked = "blocked";
 
     /// <summary>States after a server accepted the message.</summary>

@@ -3,7 +3,7 @@ using System.Text;
 using MailKit;
 using MimeKit;
 
-namespace Plugin.ImapMail.Messages;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>Turns what the server said of a message (FETCH) into an index row, making every text safe to store.</summary>
 internal static class MessageSummaryMapper
@@ -98,7 +98,7 @@ internal static class MessageSummaryMapper
             HasAttachments = hasAttachments,
             Preview = Clean(preview, PreviewLength),
             Fingerprint = Fingerprint(internalDate, size, subject, fromAddress),
-            ReportCandidate = Sending.ReportReader.MayBeReport(summary.Body?.ContentType, fromAddress, subject),
+            ReportCandidate = ReportShape.MayBeReport(summary.Body?.ContentType, fromAddress, subject),
         };
     }
 

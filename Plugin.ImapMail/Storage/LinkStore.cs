@@ -1,11 +1,21 @@
 using Dapper;
 using Plugin.ImapMail.Contracts.Hosting;
 
-namespace Plugin.ImapMail.Crm;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>The CRM links of the current tenant. Links are keyed by the message's identity, not its row, so they survive ReIndex.</summary>
 internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
 {
+    /// <summary>Whether the message is linked to a customer in force (automatically or by a person).</summary>
+    public async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey AND (manual_state IS NULL OR manual_state = 'linked')",
+            new { tenant = tenant.TenantId, accountId, messageKey },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
     /// <summary>Records a person's choice: linked (or unlinked, which keeps automatic linking from adding it again).</summary>
     public async Task SetManualAsync(long accountId, string messageKey, string customerId, string? contactId, bool linked, CancellationToken cancellationToken = default)
     {
@@ -24,7 +34,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
                 messageKey,
                 customerId,
                 contactId,
-                state = linked ? "linked" : "unlinked",
+                state = linked ? LinkManualStates.Linked : LinkManualStates.Unlinked,
                 no = false,
                 now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
             },
@@ -129,7 +139,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
                 l.CustomerId,
                 l.ContactId,
                 reason = l.Reason.ToString().ToLowerInvariant(),
-                state = l.NeedsChoice ? "choice" : null,
+                state = l.NeedsChoice ? LinkManualStates.Choice : null,
                 notified = l.NeedsChoice,
                 now,
             }),

@@ -1,4 +1,4 @@
-namespace Plugin.ImapMail.Messages;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>A message in the local index: what a download keeps of it (headers, flags, a preview), never the body.</summary>
 internal sealed class IndexedMessage

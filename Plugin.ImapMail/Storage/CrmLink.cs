@@ -1,6 +1,6 @@
 using Plugin.ImapMail.Contracts.Crm;
 
-namespace Plugin.ImapMail.Crm;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>A stored link between a message (by its link key) and a customer card.</summary>
 internal sealed class CrmLink
@@ -18,3 +18,6 @@ internal sealed class CrmLink
 
     public CrmLinkReason ParsedReason => Enum.TryParse<CrmLinkReason>(Reason, ignoreCase: true, out var r) ? r : CrmLinkReason.Manual;
 }
+
+/// <summary>One link the chain decided on.</summary>
+internal sealed record DesiredLink(string MessageKey, string CustomerId, string? ContactId, CrmLinkReason Reason, bool NeedsChoice = false);

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Plugin.ImapMail.Contracts.Hosting;
 
-namespace Plugin.ImapMail.Messages;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>The local message index of the current tenant's folders.</summary>
 internal sealed class MessageStore(IHostDatabase database, ITenantContext tenant)

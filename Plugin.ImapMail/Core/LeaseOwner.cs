@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Plugin.ImapMail.Accounts;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>
 /// Who holds a lease: machine, process id, process start and a run id. A lease left by a process on this machine that

@@ -1,7 +1,7 @@
 using Dapper;
 using Plugin.ImapMail.Contracts.Hosting;
 
-namespace Plugin.ImapMail.Sending;
+namespace Plugin.ImapMail.Storage;
 
 /// <summary>
 /// The current tenant's outbox. Every change of state is one conditional UPDATE, so two processes never both own a

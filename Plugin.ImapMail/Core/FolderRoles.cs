@@ -1,10 +1,16 @@
+using System.Globalization;
+using Plugin.ImapMail.Resources;
 using Plugin.ImapMail.Contracts.Folders;
 
-namespace Plugin.ImapMail.Folders;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>The stored names of folder roles, role sources and states.</summary>
 internal static class FolderRoles
 {
+    public static string RoleLabel(FolderRole role, CultureInfo culture) => Strings.Get("Role_" + ToStored(role), culture);
+
+    public static string RoleSourceLabel(FolderRoleSource source, CultureInfo culture) => Strings.Get("RoleSource_" + ToStored(source), culture);
+
     public static string ToStored(FolderRole role) => role.ToString().ToLowerInvariant();
 
     public static FolderRole Parse(string? stored) =>

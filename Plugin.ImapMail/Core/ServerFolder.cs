@@ -1,4 +1,4 @@
-namespace Plugin.ImapMail.Folders;
+namespace Plugin.ImapMail.Core;
 
 /// <summary>A folder as the server listed it, with its detected role and status.</summary>
 internal sealed record ServerFolder(

@@ -1,0 +1,2 @@
+global using Plugin.ImapMail.Core;
+global using Plugin.ImapMail.Storage;
