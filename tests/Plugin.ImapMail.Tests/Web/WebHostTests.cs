@@ -1,0 +1,139 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Interactions;
+using OpenQA.Selenium.Support.UI;
+using Plugin.ImapMail.Tests.Infrastructure;
+
+namespace Plugin.ImapMail.Tests.Web;
+
+/// <summary>The administrator's web page in headless Chromium, against the web reference host and a private Dovecot.</summary>
+public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixture>
+{
+    private const string HostileFolder = "<img src=x onerror=\"window.__xss=1\">";
+
+    private IWebDriver Driver => web.Driver;
+
+    [Fact]
+    public void AddAccount_ThroughTabs_ShowsMissingFieldError_ThenTestConnectionSucceeds_AndSaves()
+    {
+        web.SignIn("admin");
+        web.Go("/accounts/new");
+        web.AssertAccessible("account editor");
+        Assert.Equal(["General", "Servers", "Folders", "Receipts", "Advanced"], Driver.FindElements(By.CssSelector("nav.tabs a")).Select(a => a.Text));
+        web.FillAccount("Tabs", skip: "general.email");
+        Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
+
+        var error = web.Wait(By.CssSelector("[data-key='general.email'] .field-error"));
+        Assert.False(string.IsNullOrWhiteSpace(error.Text));
+        Assert.Equal("true", Driver.FindElement(By.Name("general.email")).GetAttribute("aria-invalid"));
+        // Nothing typed into a password field comes back in the page.
+        Assert.DoesNotContain(web.User.Password, Driver.PageSource, StringComparison.Ordinal);
+        web.Screenshot("account-editor-error");
+
+        Driver.FindElement(By.Name("general.email")).SendKeys(web.User.Name + "@example.test");
+        Driver.FindElement(By.Name("servers.imapPassword")).SendKeys(web.User.Password);
+        Driver.FindElement(By.CssSelector("button[name=do][value=test]")).Click();
+        var result = web.Wait(By.Id("test-result"));
+        Assert.Contains("ok", result.GetAttribute("class"), StringComparison.Ordinal);
+        web.AssertAccessible("test connection");
+        web.Screenshot("account-test-connection");
+
+        Driver.FindElement(By.Name("servers.imapPassword")).SendKeys(web.User.Password);
+        Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.Url.Contains("saved=1", StringComparison.Ordinal));
+        Assert.DoesNotContain(web.User.Password, Driver.PageSource, StringComparison.Ordinal);
+        web.Go("/accounts");
+        Assert.Contains(Driver.FindElements(By.CssSelector("tr[data-account] td:first-child")), td => td.Text.StartsWith("Tabs", StringComparison.Ordinal));
+        web.AssertAccessible("accounts");
+        web.Screenshot("accounts");
+    }
+
+    [Fact]
+    public async Task FolderTree_DownloadShowsProgress_AndTheRightClickMenuListsCommandsWithTheirStates()
+    {
+        using (var client = await Mailbox.ConnectAsync(web.User))
+        {
+            await Mailbox.GetOrCreateFolderAsync(client, HostileFolder);
+            await client.DisconnectAsync(true);
+        }
+
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        web.Go($"/accounts/{id}/folders");
+        Driver.FindElement(By.Id("download")).Click();
+        var done = web.Wait(By.CssSelector("#progress-text.done, #progress-text.error"), 60);
+        Assert.Contains("done", done.GetAttribute("class"), StringComparison.Ordinal);
+        Assert.Contains("30", done.Text, StringComparison.Ordinal);
+        web.Screenshot("download-progress");
+
+        web.Go($"/accounts/{id}/folders");
+        var inbox = Driver.FindElement(By.CssSelector("tr.folder[data-path='INBOX']"));
+        Assert.Equal("30", inbox.FindElement(By.CssSelector("td.local")).Text);
+        Assert.True(inbox.FindElement(By.CssSelector("input[name=sync]")).Selected);
+        // The hostile folder name is shown as text and never ran.
+        Assert.Contains(Driver.FindElements(By.CssSelector("tr.folder td.name")), td => td.Text == HostileFolder);
+        Assert.Null(((IJavaScriptExecutor)Driver).ExecuteScript("return window.__xss === undefined ? null : window.__xss;"));
+        web.AssertAccessible("folders");
+        web.Screenshot("folders");
+
+        new Actions(Driver).ContextClick(inbox).Perform();
+        var menu = web.Wait(By.CssSelector(".menu:not([hidden])"));
+        var items = menu.FindElements(By.CssSelector("[role=menuitem]"));
+        var commands = items.Select(i => (i.GetAttribute("data-command"), i.GetAttribute("data-state"))).ToList();
+        Assert.Contains(("folder.download", "enabled"), commands);
+        Assert.Contains(("folder.purge", "disabled"), commands);
+        Assert.DoesNotContain(commands, c => c.Item1 == "folder.subscribe"); // hidden: INBOX is ticked already
+        Assert.Equal("menuitem", Driver.SwitchTo().ActiveElement().GetAttribute("role"));
+        web.AssertAccessible("folder menu");
+        web.Screenshot("folder-menu");
+        new Actions(Driver).SendKeys(Keys.Escape).Perform();
+        Assert.False(menu.Displayed);
+
+        // The same menu from the keyboard: Shift+F10 on the focused row.
+        Assert.Equal("tr", Driver.SwitchTo().ActiveElement().TagName);
+        new Actions(Driver).KeyDown(Keys.Shift).SendKeys(Keys.F10).KeyUp(Keys.Shift).Perform();
+        Assert.True(web.Wait(By.CssSelector(".menu:not([hidden])")).Displayed);
+        Assert.Equal("menuitem", Driver.SwitchTo().ActiveElement().GetAttribute("role"));
+        new Actions(Driver).SendKeys(Keys.Escape).Perform();
+    }
+
+    [Fact]
+    public async Task PlainUser_SeesNoSettings_AndAnotherTenant_DoesNotSeeTheAccount()
+    {
+        var id = await web.AccountAsync();
+        web.SignIn("user");
+        web.Go("/accounts");
+        Assert.Empty(Driver.FindElements(By.CssSelector($"a[href='/accounts/{id}']")));
+        Assert.Empty(Driver.FindElements(By.CssSelector("a[href='/accounts/new']")));
+        web.Go($"/accounts/{id}");
+        Assert.Equal("You may not open this page.", Driver.FindElement(By.TagName("h1")).Text);
+        web.Go($"/accounts/{id}/folders");
+        Assert.Empty(Driver.FindElements(By.CssSelector(".menu-button, #download")));
+        web.Screenshot("plain-user");
+
+        web.SignIn("admin2");
+        web.Go("/accounts");
+        Assert.Empty(Driver.FindElements(By.CssSelector("tr[data-account]")));
+        foreach (var path in new[] { $"/accounts/{id}", $"/accounts/{id}/folders" })
+        {
+            web.Go(path);
+            Assert.Equal("There is no such page.", Driver.FindElement(By.TagName("h1")).Text);
+        }
+
+        web.AssertAccessible("refused");
+    }
+
+    [Fact]
+    public async Task LanguageSwitch_ShowsTheTabsInNorwegian()
+    {
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        web.Go($"/accounts/{id}");
+        Driver.FindElement(By.CssSelector("form[action='/language'] button")).Click();
+        web.Wait(By.CssSelector("html[lang=nb]"));
+        Assert.Equal(["Generelt", "Servere", "Mapper", "Kvitteringer", "Avansert"], Driver.FindElements(By.CssSelector("nav.tabs a")).Select(a => a.Text));
+        web.AssertAccessible("editor in Norwegian");
+        web.Screenshot("account-editor-nb");
+        Driver.FindElement(By.CssSelector("form[action='/language'] button")).Click();
+        web.Wait(By.CssSelector("html[lang=en]"));
+    }
+}
