@@ -10,6 +10,7 @@ namespace WebHost;
 internal static class FolderPages
 {
     private const string DownloadCommand = "folder.download";
+    private const string PurgeCommand = "folder.purge";
 
     public static void Map(WebApplication app)
     {
@@ -73,7 +74,7 @@ internal static class FolderPages
             var menuButton = user.IsAdministrator
                 ? $"""<td><button type="button" class="menu-button" aria-haspopup="menu" aria-controls="menu-{i}" aria-expanded="false" data-menu="menu-{i}">{Html.E(culture.T("Commands"))}<span class="sr"> {Html.E(DisplayText.Of(folder.Path))}</span></button></td>"""
                 : "";
-            body.Append(CultureInfo.InvariantCulture, $"""<tr class="folder" data-path="{Html.Attr(folder.Path)}" data-menu="{(user.IsAdministrator ? $"menu-{i}" : "")}" tabindex="0"><td>{shown}</td><td class="name"><span class="indent depth-{Math.Min(depth, 6)}">{Html.E(folder.Name)}</span></td><td class="role">{Html.E(folder.Role.ToString())}</td><td class="role-source">{Html.E(folder.RoleSource.ToString())}</td><td class="local">{folder.LocalMessages}</td><td class="server">{(folder.ServerMessages?.ToString(CultureInfo.InvariantCulture) ?? "–")}</td>{menuButton}</tr>""");
+            body.Append(CultureInfo.InvariantCulture, $"""<tr class="folder" data-path="{Html.Attr(folder.Path)}" data-menu="{(user.IsAdministrator ? $"menu-{i}" : "")}" tabindex="0"><td>{shown}</td><td class="name"><span class="indent depth-{Math.Min(depth, 6)}">{(folder.Selectable ? $"<a href=\"/accounts/{id}/messages?folder={Html.Url(folder.Path)}\">{Html.E(folder.Name)}</a>" : Html.E(folder.Name))}</span></td><td class="role">{Html.E(folder.Role.ToString())}</td><td class="role-source">{Html.E(folder.RoleSource.ToString())}</td><td class="local">{folder.LocalMessages}</td><td class="server">{(folder.ServerMessages?.ToString(CultureInfo.InvariantCulture) ?? "–")}</td>{menuButton}</tr>""");
             if (user.IsAdministrator)
             {
                 menus.Append(Menu(context, culture, id, i, folder, commands));
@@ -182,16 +183,19 @@ internal static class FolderPages
             return Results.Redirect($"/jobs/{job.Id}");
         }
 
-        var result = await command.ExecuteAsync(commandContext, context.RequestAborted);
+        // Purge removes mail for good: the host asks first, and the module may still ask its own question (a server without UIDPLUS).
+        var result = commandId == PurgeCommand && !confirmed
+            ? new FolderCommandResult(false, culture.T("ConfirmPurge", DisplayText.Of(folder.Path)), NeedsConfirmation: true)
+            : await command.ExecuteAsync(commandContext, context.RequestAborted);
         if (result.NeedsConfirmation)
         {
             var confirm = Html.Form(context, $"/accounts/{id}/folders/command",
                 $"""<input type="hidden" name="path" value="{Html.Attr(folder.Path)}"><input type="hidden" name="command" value="{Html.Attr(command.Id)}"><input type="hidden" name="confirmed" value="true"><button type="submit" id="confirm">{Html.E(culture.T("Confirm"))}</button> <a href="/accounts/{id}/folders">{Html.E(culture.T("Cancel"))}</a>""");
-            return Html.Page(context, command.GetLabel(culture), Html.Notice(result.Message) + confirm);
+            return Html.Page(context, command.GetLabel(culture), $"""<p id="question">{Html.E(result.Message)}</p>""" + confirm);
         }
 
         return Html.Page(context, command.GetLabel(culture),
-            Html.Notice(result.Message, error: !result.Succeeded) + $"""<p><a href="/accounts/{id}/folders">{Html.E(culture.T("Back"))}</a></p>""",
+            $"""<p id="result" class="{(result.Succeeded ? "notice" : "error")}" role="status">{Html.E(result.Message)}</p><p><a href="/accounts/{id}/folders">{Html.E(culture.T("Back"))}</a></p>""",
             result.Succeeded ? 200 : 409);
     }
 }

@@ -91,6 +91,7 @@ internal static class WebApp
         app.MapGet("/refused", (HttpContext context) => Html.Page(context, CultureOf(context).T("Refused"), "", 403));
         AccountPages.Map(app);
         FolderPages.Map(app);
+        MessagePages.Map(app);
         app.MapFallback((HttpContext context) => Html.Page(context, CultureOf(context).T("NotFound"), "", 404));
     }
 
@@ -192,7 +193,7 @@ internal static class WebApp
     {
         var headers = context.Response.Headers;
         // No inline script or style anywhere: a string that escaped encoding still could not run.
-        headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";

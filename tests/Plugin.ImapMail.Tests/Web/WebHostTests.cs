@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Interactions;
 using OpenQA.Selenium.Support.UI;
@@ -62,12 +65,12 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.Id("download")).Click();
         var done = web.Wait(By.CssSelector("#progress-text.done, #progress-text.error"), 60);
         Assert.Contains("done", done.GetAttribute("class"), StringComparison.Ordinal);
-        Assert.Contains("30", done.Text, StringComparison.Ordinal);
         web.Screenshot("download-progress");
 
         web.Go($"/accounts/{id}/folders");
         var inbox = Driver.FindElement(By.CssSelector("tr.folder[data-path='INBOX']"));
-        Assert.Equal("30", inbox.FindElement(By.CssSelector("td.local")).Text);
+        var onServer = (await Mailbox.UidsAsync(web.User, "INBOX")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((onServer, onServer), (inbox.FindElement(By.CssSelector("td.local")).Text, inbox.FindElement(By.CssSelector("td.server")).Text));
         Assert.True(inbox.FindElement(By.CssSelector("input[name=sync]")).Selected);
         // The hostile folder name is shown as text and never ran.
         Assert.Contains(Driver.FindElements(By.CssSelector("tr.folder td.name")), td => td.Text == HostileFolder);
@@ -135,5 +138,117 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         web.Screenshot("account-editor-nb");
         Driver.FindElement(By.CssSelector("form[action='/language'] button")).Click();
         web.Wait(By.CssSelector("html[lang=en]"));
+    }
+
+    [Fact]
+    public async Task DeleteThreeMessages_ThenPurge_AnIndependentImapConnectionSeesExactlyThoseGone()
+    {
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        Download(id);
+        web.Go($"/accounts/{id}/messages?folder=INBOX");
+        var uids = Driver.FindElements(By.CssSelector("tr.message:not(.deleted)")).Take(3).Select(r => uint.Parse(r.GetAttribute("data-uid")!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, uids.Count);
+        foreach (var uid in uids)
+        {
+            Driver.FindElement(By.CssSelector($"tr[data-uid='{uid}'] button[data-action=Delete]")).Click();
+            web.Wait(By.CssSelector($"tr.deleted[data-uid='{uid}'] s a"));
+        }
+
+        // Struck through, with Undelete offered instead of Delete.
+        Assert.All(uids, uid => Assert.Single(Driver.FindElements(By.CssSelector($"tr.deleted[data-uid='{uid}'] button[data-action=Undelete]"))));
+        web.AssertAccessible("messages");
+        web.Screenshot("messages");
+        var before = await Mailbox.UidsAsync(web.User, "INBOX");
+        Assert.Superset(uids.ToHashSet(), before.ToHashSet());
+
+        web.Go($"/accounts/{id}/folders");
+        Driver.FindElement(By.CssSelector("tr.folder[data-path='INBOX'] button.menu-button")).Click();
+        web.Wait(By.CssSelector(".menu:not([hidden]) [data-command='folder.purge'][data-state=enabled]")).Click();
+        web.Wait(By.Id("question"));
+        web.AssertAccessible("purge question");
+        web.Screenshot("purge-confirm");
+        Driver.FindElement(By.Id("confirm")).Click();
+        var result = web.Wait(By.Id("result"));
+        Assert.Contains("3", result.Text, StringComparison.Ordinal);
+
+        var after = await Mailbox.UidsAsync(web.User, "INBOX");
+        Assert.Equal(before.Except(uids).OrderBy(u => u), after.OrderBy(u => u));
+    }
+
+    [Fact]
+    public async Task HostileMail_NeitherRunsScript_NorFetchesRemoteImages()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var requests = 0;
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var socket = await listener.AcceptSocketAsync(stop.Token);
+                    Interlocked.Increment(ref requests);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        const string subject = "<img src=x onerror=xss=1>";
+        var message = new MimeMessage { Subject = subject };
+        message.From.Add(new MailboxAddress("<script>xss=1</script>", "hostile@example.test"));
+        message.To.Add(MailboxAddress.Parse(web.User.Name + "@example.test"));
+        message.Body = new BodyBuilder
+        {
+            HtmlBody = $"<p>Hello</p><script>xss=1</script><img src=\"http://127.0.0.1:{port}/pixel.png\"><img src=x onerror=\"xss=1\"><a href=\"javascript:xss=1\">link</a>",
+            TextBody = "Hello",
+        }.ToMessageBody();
+        using (var client = await Mailbox.ConnectAsync(web.User))
+        {
+            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite);
+            await client.Inbox.AppendAsync(new MailKit.AppendRequest(message, MailKit.MessageFlags.None));
+            await client.DisconnectAsync(true);
+        }
+
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        Download(id);
+        web.Go($"/accounts/{id}/messages?folder=INBOX");
+        var link = Driver.FindElements(By.CssSelector("tr.message td a")).First(a => a.Text == subject);
+        AssertNoScriptRan();
+        link.Click();
+        Assert.Equal(subject, web.Wait(By.Id("subject")).Text);
+        var frame = web.Wait(By.Id("body"));
+        Assert.Equal("", frame.GetAttribute("sandbox"));
+        Driver.SwitchTo().Frame(frame);
+        Assert.Contains("Hello", web.Wait(By.TagName("p")).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", Driver.PageSource, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onerror", Driver.PageSource, StringComparison.OrdinalIgnoreCase);
+        Driver.SwitchTo().DefaultContent();
+        AssertNoScriptRan();
+        web.AssertAccessible("message");
+        web.Screenshot("message");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Volatile.Read(ref requests));
+
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting;
+    }
+
+    private void AssertNoScriptRan() =>
+        Assert.Null(((IJavaScriptExecutor)Driver).ExecuteScript("return typeof xss === 'undefined' ? null : String(xss);"));
+
+    private void Download(long id)
+    {
+        web.Go($"/accounts/{id}/folders");
+        Driver.FindElement(By.Id("download")).Click();
+        var done = web.Wait(By.CssSelector("#progress-text.done, #progress-text.error"), 60);
+        Assert.Contains("done", done.GetAttribute("class"), StringComparison.Ordinal);
     }
 }
