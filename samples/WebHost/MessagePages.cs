@@ -117,6 +117,7 @@ internal static class MessagePages
             body.Append("</ul>");
         }
 
+        body.Append(await CrmPages.MessageLinksAsync(context, module, id, folder, uid));
         body.Append(CultureInfo.InvariantCulture, $"""<p><a href="/accounts/{id}/messages?folder={Html.Url(folder)}">{Html.E(culture.T("Messages"))}</a></p>""");
         return Html.Page(context, string.IsNullOrEmpty(message.Subject) ? culture.T("NoSubject") : DisplayText.Of(message.Subject), body.ToString());
     }

@@ -92,6 +92,7 @@ internal static class WebApp
         AccountPages.Map(app);
         FolderPages.Map(app);
         MessagePages.Map(app);
+        CrmPages.Map(app);
         app.MapFallback((HttpContext context) => Html.Page(context, CultureOf(context).T("NotFound"), "", 404));
     }
 

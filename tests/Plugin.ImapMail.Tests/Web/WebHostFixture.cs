@@ -26,6 +26,9 @@ public sealed class WebHostFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The sender of the first corpus message: customer C1's address in the host's CRM file.</summary>
+    public string FirstSender { get; private set; } = "";
+
     internal TestUser User { get; private set; } = null!;
 
     internal DovecotServer Server { get; private set; } = null!;
@@ -54,11 +57,14 @@ public sealed class WebHostFixture : IAsyncLifetime
         var folder = TestEnvironment.NewFolder("webhost");
         var passwordFile = Path.Combine(folder, "users.pw");
         await File.WriteAllTextAsync(passwordFile, Password);
+        var crm = Path.Combine(folder, "crm.json");
+        FirstSender = Corpus.Parse((await Corpus.FilesAsync())[0]).From.Mailboxes.First().Address.ToLowerInvariant();
+        await File.WriteAllTextAsync(crm, $$"""{"customers":[{"id":"C1","name":"First","emails":["{{FirstSender}}"],"domains":[],"contacts":[]},{"id":"C2","name":"Second","emails":[],"domains":[],"contacts":[]}]}""");
         var port = TestEnvironment.FreePort();
         BaseUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
-        foreach (var a in new[] { Path.Combine(HostFolder, "imapmail-webhost.dll"), "--db", Path.Combine(folder, "imapmail.db"), "--url", BaseUrl, "--password-file", passwordFile })
+        foreach (var a in new[] { Path.Combine(HostFolder, "imapmail-webhost.dll"), "--db", Path.Combine(folder, "imapmail.db"), "--url", BaseUrl, "--password-file", passwordFile, "--crm", crm })
         {
             info.ArgumentList.Add(a);
         }
@@ -114,12 +120,10 @@ public sealed class WebHostFixture : IAsyncLifetime
 
     public void SignIn(string name)
     {
+        // A fresh session each time: the cookies of the previous user go (signing out is a button like any other).
         Go("/signin");
-        if (Driver.FindElements(By.CssSelector("form[action='/signout'] button")).Count > 0)
-        {
-            Driver.FindElement(By.CssSelector("form[action='/signout'] button")).Click();
-            Wait(By.Id("name"));
-        }
+        Driver.Manage().Cookies.DeleteAllCookies();
+        Go("/signin");
 
         Driver.FindElement(By.Id("name")).SendKeys(name);
         Driver.FindElement(By.Id("password")).SendKeys(Password);

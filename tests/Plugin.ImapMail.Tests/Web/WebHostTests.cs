@@ -241,6 +241,40 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         await accepting;
     }
 
+    [Fact]
+    public async Task CustomerCard_ListsLinkedMailWithReasons_AndLinkAndUnlinkFromAMessage()
+    {
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        Download(id);
+        web.Go("/customers/C1");
+        var rows = Driver.FindElements(By.CssSelector("tr.link"));
+        Assert.NotEmpty(rows);
+        Assert.Contains(rows, r => r.GetAttribute("data-reason") == "Address" && r.FindElement(By.CssSelector("td.reason")).Text == "Address");
+        web.AssertAccessible("customer card");
+        web.Screenshot("customer-card");
+
+        // Link the first message to C2 by hand, see it on C2's card as Manual, then unlink it there.
+        rows[0].FindElement(By.CssSelector("td a")).Click();
+        Driver.FindElement(By.Id("link-customer")).SendKeys("C2");
+        Driver.FindElement(By.Id("link")).Click();
+        web.Wait(By.CssSelector("ul.links li[data-customer='C2']"));
+        web.Go("/customers/C2");
+        var manual = Assert.Single(Driver.FindElements(By.CssSelector("tr.link")));
+        Assert.Equal("Manual", manual.GetAttribute("data-reason"));
+        manual.FindElement(By.CssSelector("button.unlink")).Click();
+        web.Wait(By.CssSelector("p.notice"));
+        Assert.Empty(Driver.FindElements(By.CssSelector("tr.link")));
+
+        web.Go("/crm/policy");
+        web.AssertAccessible("CRM policy");
+        web.Screenshot("crm-policy");
+        Driver.FindElement(By.Id("exclusions")).SendKeys("noreply@example.test");
+        Driver.FindElement(By.CssSelector("form[action='/crm/policy'] button")).Click();
+        web.Wait(By.CssSelector("p.notice"));
+        Assert.Equal("noreply@example.test", Driver.FindElement(By.Id("exclusions")).GetAttribute("value")!.Trim());
+    }
+
     private void AssertNoScriptRan() =>
         Assert.Null(((IJavaScriptExecutor)Driver).ExecuteScript("return typeof xss === 'undefined' ? null : String(xss);"));
 
