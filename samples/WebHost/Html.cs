@@ -29,7 +29,7 @@ internal static class Html
         var nav = new StringBuilder();
         if (user is not null)
         {
-            nav.Append(CultureInfo.InvariantCulture, $"""<nav aria-label="{Attr(culture.T("App"))}"><a href="/accounts">{E(culture.T("Accounts"))}</a> {(user.IsAdministrator ? $"<a href=\"/crm/policy\">{E(culture.T("CrmPolicy"))}</a> " : "")}<span class="who">{E(user.Name)} · {E(user.TenantName)}</span> """);
+            nav.Append(CultureInfo.InvariantCulture, $"""<nav aria-label="{Attr(culture.T("App"))}"><a href="/accounts">{E(culture.T("Accounts"))}</a> <a href="/send">{E(culture.T("NewMail"))}</a> <a href="/outbox">{E(culture.T("Outbox"))}</a> {(user.IsAdministrator ? $"<a href=\"/crm/policy\">{E(culture.T("CrmPolicy"))}</a> " : "")}<span class="who">{E(user.Name)} · {E(user.TenantName)}</span> """);
             nav.Append(Form(context, "/language", $"""<input type="hidden" name="return" value="{Attr(context.Request.Path + context.Request.QueryString)}"><button type="submit" lang="{(WebTexts.IsNorwegian(culture) ? "en" : "nb")}">{E(culture.T("Language"))}</button>""", "class=\"inline\""));
             nav.Append(Form(context, "/signout", $"""<button type="submit">{E(culture.T("SignOut"))}</button>""", "class=\"inline\""));
             nav.Append("</nav>");

@@ -93,6 +93,7 @@ internal static class WebApp
         FolderPages.Map(app);
         MessagePages.Map(app);
         CrmPages.Map(app);
+        SendPages.Map(app);
         app.MapFallback((HttpContext context) => Html.Page(context, CultureOf(context).T("NotFound"), "", 404));
     }
 

@@ -33,6 +33,8 @@ public sealed class WebHostFixture : IAsyncLifetime
 
     internal DovecotServer Server { get; private set; } = null!;
 
+    internal PostfixServer Postfix { get; private set; } = null!;
+
     public static string ScreenshotFolder => Path.Combine(Corpus.RepositoryRoot(), "docs", "screenshots");
 
     public static string HostFolder
@@ -51,7 +53,9 @@ public sealed class WebHostFixture : IAsyncLifetime
             throw new InvalidOperationException($"The browser tests need Debian's Chromium and its driver ({Chromium}, {ChromeDriver}): run scripts/install-prereqs.sh (apt-get install chromium chromium-driver).");
         }
 
-        Server = await DovecotServer.SharedAsync();
+        // The Dovecot that Postfix delivers into, so sent mail and its delivery reports arrive like in production.
+        Postfix = await PostfixServer.SharedAsync();
+        Server = Postfix.Dovecot;
         User = Server.AddUser("web");
         await Mailbox.AppendCorpusAsync(User, "INBOX", 30);
         var folder = TestEnvironment.NewFolder("webhost");
@@ -64,7 +68,7 @@ public sealed class WebHostFixture : IAsyncLifetime
         BaseUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
-        foreach (var a in new[] { Path.Combine(HostFolder, "imapmail-webhost.dll"), "--db", Path.Combine(folder, "imapmail.db"), "--url", BaseUrl, "--password-file", passwordFile, "--crm", crm })
+        foreach (var a in new[] { Path.Combine(HostFolder, "imapmail-webhost.dll"), "--db", Path.Combine(folder, "imapmail.db"), "--url", BaseUrl, "--password-file", passwordFile, "--crm", crm, "--system-smtp", $"{Postfix.Host}:{Postfix.RelayPort.ToString(CultureInfo.InvariantCulture)}" })
         {
             info.ArgumentList.Add(a);
         }
@@ -147,7 +151,7 @@ public sealed class WebHostFixture : IAsyncLifetime
         }
 
         Type("general.name", name);
-        Type("general.email", User.Name + "@example.test");
+        Type("general.email", PostfixServer.Address(User));
         Type("servers.imapHost", Server.Host);
         Type("servers.imapUser", User.Name);
         Type("servers.imapPassword", User.Password);

@@ -32,7 +32,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Assert.DoesNotContain(web.User.Password, Driver.PageSource, StringComparison.Ordinal);
         web.Screenshot("account-editor-error");
 
-        Driver.FindElement(By.Name("general.email")).SendKeys(web.User.Name + "@example.test");
+        Driver.FindElement(By.Name("general.email")).SendKeys(PostfixServer.Address(web.User));
         Driver.FindElement(By.Name("servers.imapPassword")).SendKeys(web.User.Password);
         Driver.FindElement(By.CssSelector("button[name=do][value=test]")).Click();
         var result = web.Wait(By.Id("test-result"));
@@ -273,6 +273,41 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.CssSelector("form[action='/crm/policy'] button")).Click();
         web.Wait(By.CssSelector("p.notice"));
         Assert.Equal("noreply@example.test", Driver.FindElement(By.Id("exclusions")).GetAttribute("value")!.Trim());
+    }
+
+    [Fact]
+    public async Task Send_WithAnAttachment_ShowsSentThenDeliveredInTheOutbox()
+    {
+        var id = await web.AccountAsync();
+        var recipient = web.Server.AddUser("web-rcpt");
+        var file = Path.Combine(TestEnvironment.NewFolder("web-send"), "invoice.csv");
+        await File.WriteAllTextAsync(file, "line,amount\n1,100\n");
+        web.SignIn("admin");
+        web.Go("/send");
+        web.AssertAccessible("send form");
+        Driver.FindElement(By.CssSelector($"#account option[value='{id}']")).Click();
+        Driver.FindElement(By.Id("to")).SendKeys(PostfixServer.Address(recipient));
+        Driver.FindElement(By.Id("subject")).SendKeys("Invoice 7");
+        Driver.FindElement(By.Id("text")).SendKeys("Your invoice is attached.");
+        Driver.FindElement(By.Id("files")).SendKeys(file);
+        Driver.FindElement(By.Id("delivery")).Click();
+        web.Screenshot("send");
+        Driver.FindElement(By.Id("send")).Click();
+
+        var row = web.Wait(By.CssSelector("tr.outbox-entry"));
+        Assert.Contains(row.GetAttribute("data-status"), new[] { "Sent", "Delivered" });
+        web.Screenshot("outbox-sent");
+        var arrived = await SendScenario.WaitForAsync(recipient, "INBOX", MailKit.Search.SearchQuery.SubjectContains("Invoice 7"));
+        Assert.Contains(arrived.Attachments, a => a.ContentDisposition?.FileName == "invoice.csv");
+
+        await SendScenario.WaitForAsync(web.User, "INBOX", MailKit.Search.SearchQuery.SubjectContains("Successful Mail Delivery Report"), diagnostics: web.Postfix.ReadLog);
+        Download(id);
+        web.Go("/outbox");
+        var delivered = Driver.FindElements(By.CssSelector("tr.outbox-entry")).Single(r => r.Text.Contains("Invoice 7", StringComparison.Ordinal));
+        Assert.Equal("Delivered", delivered.GetAttribute("data-status"));
+        Assert.Contains("Delivered", delivered.FindElement(By.CssSelector("td.reports")).Text, StringComparison.Ordinal);
+        web.AssertAccessible("outbox");
+        web.Screenshot("outbox");
     }
 
     private void AssertNoScriptRan() =>
