@@ -34,6 +34,7 @@ internal static class Assets
         .menu button:focus, .menu button:hover { background: #0b3d62; color: #fff; }
         .menu button[disabled] { color: #595959; }
         .tag { background: #e6e6e6; padding: 0 .4em; border-radius: .3em; font-size: .9em; }
+        iframe#body { width: 100%; height: 24em; border: 1px solid #888; }
         a.button { display: inline-block; padding: .3em .8em; border: 1px solid #0b3d62; text-decoration: none; }
         """;
 
