@@ -310,6 +310,16 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         web.Screenshot("outbox");
     }
 
+    [Fact]
+    public async Task AFormPostedWithoutItsAntiForgeryToken_IsRefused()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "admin", ["password"] = WebHostFixture.Password });
+        using var response = await http.PostAsync(new Uri("/signin", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("imapmail-session", StringComparison.Ordinal)));
+    }
+
     private void AssertNoScriptRan() =>
         Assert.Null(((IJavaScriptExecutor)Driver).ExecuteScript("return typeof xss === 'undefined' ? null : String(xss);"));
 
