@@ -26,3 +26,4 @@ host download "$account" --all
 host folders "$account"
 host messages "$account" INBOX --limit 10
 host links --account "$account" | head -n 10
+echo "The administrator's web page on this data: bash scripts/web.sh"

@@ -1,9 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Contracts.Service;
 
 namespace DevHost.Hosting;
@@ -35,27 +33,14 @@ internal sealed class HostRuntime : IAsyncDisposable
         var pluginFolder = args.Get("plugins") ?? Path.Combine(AppContext.BaseDirectory, "plugins", "ImapMail");
         var plugin = PluginLoader.Load(pluginFolder);
 
-        var dialect = (args.Get("dialect") ?? "sqlite").ToLowerInvariant() switch
-        {
-            "sqlite" => SqlDialect.Sqlite,
-            "postgresql" or "postgres" or "pg" => SqlDialect.PostgreSql,
-            var other => throw new HostException($"Unknown --dialect '{other}': use sqlite or postgresql."),
-        };
-        var target = args.Get("db") ?? (dialect == SqlDialect.Sqlite ? "imapmail.db" : throw new HostException("--dialect postgresql needs --db CONNECTION-STRING."));
-        var database = new HostDatabase(dialect, target);
-        var keyFile = args.Get("key-file") ?? (dialect == SqlDialect.Sqlite ? database.Location + ".key" : "imapmail.key");
+        var database = HostWiring.Database(args.Get("dialect"), args.Get("db"));
+        var keyFile = args.Get("key-file") ?? (database.Dialect == SqlDialect.Sqlite ? database.Location + ".key" : "imapmail.key");
 
         var tenantId = args.Number("tenant") ?? 1;
         var tenant = new HostTenantContext(tenantId, args.Get("as-user") ?? "admin", !string.Equals(args.Get("role"), "user", StringComparison.OrdinalIgnoreCase), culture);
 
         var services = new ServiceCollection();
-        services.AddLogging(b => b.ClearProviders().AddProvider(new StderrLoggerProvider(args.Has("debug") ? LogLevel.Debug : args.Has("verbose") ? LogLevel.Information : LogLevel.Warning)).SetMinimumLevel(LogLevel.Trace));
-        services.AddSingleton<IHostDatabase>(database);
-        services.AddSingleton<ITenantContext>(tenant);
-        services.AddSingleton<ISecretProtector>(new KeyFileSecretProtector(keyFile));
-        services.AddSingleton<ICrmDirectory>(new JsonCrmDirectory(args.Get("crm")));
-        services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(args.Get("system-smtp")));
-        services.AddSingleton(new MailServiceOptions { Culture = culture });
+        HostWiring.AddStderrLogging(services, args.Has("debug") ? LogLevel.Debug : args.Has("verbose") ? LogLevel.Information : LogLevel.Warning);
         if (args.Get("oauth-tokens") is { } tokenFile)
         {
             if (!File.Exists(tokenFile))
@@ -66,21 +51,8 @@ internal sealed class HostRuntime : IAsyncDisposable
             services.AddSingleton<IOAuthTokenProvider>(sp => new FileTokenProvider(Path.GetFullPath(tokenFile), sp.GetRequiredService<ILogger<FileTokenProvider>>()));
         }
 
-        services.AddSingleton(DevHost.Commands.ServeCommands.Listener);
-        plugin.Module.ConfigureServices(services);
-
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        try
-        {
-            await plugin.Module.StartAsync(provider, cancellationToken);
-        }
-        catch
-        {
-            await provider.DisposeAsync();
-            await database.DisposeAsync();
-            throw;
-        }
-
+        HostWiring.AddHostServices(services, plugin, database, tenant, keyFile, args.Get("crm"), args.Get("system-smtp"), culture, DevHost.Commands.ServeCommands.Listener);
+        var provider = await HostWiring.StartAsync(services, plugin, database, cancellationToken);
         return new HostRuntime(plugin, provider, database, tenant);
     }
 
