@@ -27,7 +27,7 @@ internal sealed class ServiceAccountsFeed(IMailSyncService service, MailServiceO
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException)
                         {
-                            logger.LogWarning(ex, "An accounts listener failed");
+                            logger.LogWarning(ex, "An accounts listener failed ({Error})", ex.Message);
                         }
                     }
 

@@ -40,6 +40,7 @@ internal static class ClusterCommands
 
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = feed.WatchAsync(new JobMaintainer(scheduler, runtime), watching.Token);
+        var nodes = CountNodesAsync(scheduler, runtime, watching.Token);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -51,6 +52,7 @@ internal static class ClusterCommands
 
         await watching.CancelAsync();
         await watch;
+        await nodes;
         // Note: standby first (no new firings here), then the running jobs end gracefully (IDLE ended, LOGOUT, lease
         // released) and their triggers go back to the cluster, where another process takes them at once.
         await scheduler.Standby(CancellationToken.None);
@@ -83,9 +85,12 @@ internal static class ClusterCommands
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                     while (await reader.ReadAsync(cancellationToken))
                     {
-                        var last = reader.GetInt64(1);
-                        // Quartz's own rule: a process that has not checked in for its interval plus 7.5 s is failed.
-                        processes.Add((reader.GetString(0), last, last + reader.GetInt64(2) + 7500 >= now));
+                        // Note: Quartz.NET stores the check-in as .NET ticks (UTC) and its interval as ticks too (older
+                        // versions: milliseconds); a process silent for its interval plus 7.5 s is failed (Quartz's default rule).
+                        var last = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero).ToUnixTimeMilliseconds();
+                        var interval = reader.GetInt64(2);
+                        var intervalMs = interval > 3_600_000 ? interval / TimeSpan.TicksPerMillisecond : interval;
+                        processes.Add((reader.GetString(0), last, last + intervalMs + 7500 >= now));
                     }
                 }
 
@@ -164,6 +169,33 @@ internal static class ClusterCommands
 
     private static string Describe(object row) => System.Text.Json.JsonSerializer.Serialize(row, Output.JsonOptions);
 
+    /// <summary>How many processes of the cluster are alive (Quartz's view), every 5 s: the fair share of each is the accounts over that.</summary>
+    private static async Task CountNodesAsync(IScheduler scheduler, ClusterRuntime runtime, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var nodes = await scheduler.QueryClusterNodes(cancellationToken);
+                    runtime.Nodes = Math.Max(1, nodes.Count(n => n.State != ClusterNodeState.Failed));
+                }
+                catch (SchedulerException ex)
+                {
+                    // The database away: the last count stays.
+                    runtime.Line(new { @event = "warning", message = ex.Message }, "Could not count the cluster's processes: " + ex.Message);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
     public static string JobName(long tenant, long account) => string.Create(CultureInfo.InvariantCulture, $"t{tenant}-a{account}");
 
     private static (long, long)? ParseJob(string name)
@@ -210,7 +242,7 @@ internal static class ClusterCommands
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Creates Quartz's tables when missing, under an advisory lock (processes starting together).</summary>
+    /// <summary>Creates Quartz's tables that are missing, under an advisory lock (processes starting together).</summary>
     private static async Task CreateTablesAsync(string connectionString, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -222,13 +254,11 @@ internal static class ClusterCommands
 
         try
         {
-            if (!await Exists(connection, cancellationToken))
-            {
-                await using var stream = typeof(ClusterCommands).Assembly.GetManifestResourceStream("DevHost.QuartzTables.sql")!;
-                using var reader = new StreamReader(stream);
-                await using var create = new NpgsqlCommand(await reader.ReadToEndAsync(cancellationToken), connection);
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
+            // Note: every statement is CREATE ... IF NOT EXISTS, so a schema of an older Quartz gets the tables it lacks.
+            await using var stream = typeof(ClusterCommands).Assembly.GetManifestResourceStream("DevHost.QuartzTables.sql")!;
+            using var reader = new StreamReader(stream);
+            await using var create = new NpgsqlCommand(await reader.ReadToEndAsync(cancellationToken), connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
         finally
         {
@@ -244,6 +274,19 @@ internal static class ClusterCommands
         private readonly Lock output = new();
 
         public IMailSyncService Service => service;
+
+        /// <summary>The cluster's live processes (at least 1).</summary>
+        public volatile int Nodes = 1;
+
+        /// <summary>The accounts that should be running, over the whole cluster.</summary>
+        public volatile int Accounts;
+
+        /// <summary>
+        /// Whether this process may take one more account: it holds fewer than its fair share (the accounts over the
+        /// live processes, rounded up). A firing refused here fires again within 5 s, often on another process; with
+        /// the shares rounded up some process always has room.
+        /// </summary>
+        public bool HasRoom() => running.Count < (Accounts + Nodes - 1) / Nodes;
 
         public ValueTask<JobScope> CreateJob(TriggerFiredBundle bundle, IScheduler scheduler, CancellationToken cancellationToken) =>
             ValueTask.FromResult(new JobScope(new AccountJob(this), null!));
@@ -302,6 +345,12 @@ internal static class ClusterCommands
         {
             var data = context.MergedJobDataMap;
             var key = (long.Parse(data.GetString("tenant")!, CultureInfo.InvariantCulture), long.Parse(data.GetString("account")!, CultureInfo.InvariantCulture));
+            if (!runtime.HasRoom())
+            {
+                // Note: this process holds its share already; the account is left to a process that has room.
+                return;
+            }
+
             using var stop = runtime.Begin(key, cancellationToken);
             try
             {
@@ -334,10 +383,22 @@ internal static class ClusterCommands
     /// <summary>Gives each account of the list its job (and removes the jobs of accounts gone); ends a changed account's run here so it starts again with its new settings.</summary>
     private sealed class JobMaintainer(IScheduler scheduler, ClusterRuntime runtime) : IServiceAccountsListener
     {
+        private readonly HashSet<(long, long)> known = [];
         private bool first = true;
 
         public async Task OnAccountsChangedAsync(IReadOnlyList<ServiceAccount> started, IReadOnlyList<ServiceAccount> stopped, CancellationToken cancellationToken = default)
         {
+            foreach (var account in stopped)
+            {
+                known.Remove((account.TenantId, account.AccountId));
+            }
+
+            foreach (var account in started)
+            {
+                known.Add((account.TenantId, account.AccountId));
+            }
+
+            runtime.Accounts = known.Count;
             foreach (var account in stopped)
             {
                 runtime.Stop((account.TenantId, account.AccountId));
