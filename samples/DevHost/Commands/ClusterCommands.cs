@@ -19,6 +19,7 @@ namespace DevHost.Commands;
 internal static class ClusterCommands
 {
     public const string Group = "imapmail";
+    private const string OutboxJob = "outbox";
     private const string SchedulerName = "imapmail";
     private const long TablesLock = 0x696D61706D61696C; // "imapmail": one process creates the Quartz tables at a time.
 
@@ -32,7 +33,7 @@ internal static class ClusterCommands
         await CreateTablesAsync(connection, cancellationToken);
 
         var instance = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}");
-        var runtime = new ClusterRuntime(service, hold, args.Json);
+        var runtime = new ClusterRuntime(service, host.Services, hold, args.Json);
         var scheduler = await QuartzSchedulerBuilder.Create(b => Configure(b, connection, instance, slots, runtime)).BuildScheduler(cancellationToken);
         await scheduler.Start(cancellationToken);
         runtime.Line(new { @event = "started", instance, hold = hold.TotalSeconds, slots },
@@ -268,12 +269,37 @@ internal static class ClusterCommands
     }
 
     /// <summary>The jobs of this process: creates <see cref="AccountJob"/>s and remembers the running ones so a changed or deleted account's run here ends.</summary>
-    internal sealed class ClusterRuntime(IMailSyncService service, TimeSpan hold, bool json) : IJobFactory
+    internal sealed class ClusterRuntime(IMailSyncService service, IServiceProvider services, TimeSpan hold, bool json) : IJobFactory
     {
         private readonly ConcurrentDictionary<(long, long), CancellationTokenSource> running = new();
         private readonly Lock output = new();
 
         public IMailSyncService Service => service;
+
+        /// <summary>
+        /// Every tenant's due outbox entries, acting as each tenant in turn (the outbox claims each entry before it is
+        /// sent, so a second process doing the same never sends one twice).
+        /// </summary>
+        public async Task ProcessOutboxesAsync(CancellationToken cancellationToken)
+        {
+            foreach (var tenant in (await service.ListAccountsAsync(cancellationToken)).Select(a => a.TenantId).Distinct())
+            {
+                try
+                {
+                    using var acting = HostTenantContext.ActAs(tenant);
+                    await using var scope = services.CreateAsyncScope();
+                    var sent = await scope.ServiceProvider.GetRequiredService<Plugin.ImapMail.Contracts.Mail.IOutbox>().ProcessDueAsync(cancellationToken);
+                    if (sent > 0)
+                    {
+                        Line(new { @event = "outbox", tenant, sent }, string.Create(CultureInfo.InvariantCulture, $"tenant {tenant}: {sent} outbox entries sent or filed"));
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Line(new { @event = "error", tenant, error = ex.Message }, string.Create(CultureInfo.InvariantCulture, $"tenant {tenant}: the outbox could not be processed ({ex.Message})"));
+                }
+            }
+        }
 
         /// <summary>The cluster's live processes (at least 1).</summary>
         public volatile int Nodes = 1;
@@ -344,6 +370,12 @@ internal static class ClusterCommands
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {
             var data = context.MergedJobDataMap;
+            if (data.TryGetString("outbox", out _))
+            {
+                await runtime.ProcessOutboxesAsync(cancellationToken);
+                return;
+            }
+
             var key = (long.Parse(data.GetString("tenant")!, CultureInfo.InvariantCulture), long.Parse(data.GetString("account")!, CultureInfo.InvariantCulture));
             if (!runtime.HasRoom())
             {
@@ -399,6 +431,23 @@ internal static class ClusterCommands
             }
 
             runtime.Accounts = known.Count;
+            if (first && !await scheduler.Exists(new JobKey(OutboxJob, Group), cancellationToken))
+            {
+                // One outbox job for the cluster, every minute, never two at once.
+                var outbox = JobBuilder.Create<AccountJob>().WithIdentity(OutboxJob, Group).StoreDurably(true).DisallowConcurrentExecution(true).UsingJobData("outbox", "1").Build();
+                var every = TriggerBuilder.Create(TimeProvider.System).WithIdentity(OutboxJob, Group).ForJob(outbox).StartNow()
+                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                    .Build();
+                try
+                {
+                    await scheduler.ScheduleJob(outbox, every, default, cancellationToken);
+                }
+                catch (ObjectAlreadyExistsException)
+                {
+                    // Another process created it at the same moment.
+                }
+            }
+
             foreach (var account in stopped)
             {
                 runtime.Stop((account.TenantId, account.AccountId));
@@ -412,7 +461,7 @@ internal static class ClusterCommands
             {
                 // Jobs of accounts deleted while no process ran.
                 first = false;
-                var wanted = started.Select(a => JobName(a.TenantId, a.AccountId)).ToHashSet(StringComparer.Ordinal);
+                var wanted = started.Select(a => JobName(a.TenantId, a.AccountId)).Append(OutboxJob).ToHashSet(StringComparer.Ordinal);
                 var jobs = await scheduler.QueryJobs(new JobQuery { Group = GroupMatcher<JobKey>.GroupEquals(Group) }, cancellationToken);
                 foreach (var job in jobs.Items)
                 {
