@@ -38,7 +38,10 @@ public sealed class MailServiceOptions
     /// <summary>The language of the health texts the service stores (the errors an administrator reads).</summary>
     public CultureInfo Culture { get; init; } = CultureInfo.GetCultureInfo("en");
 
-    /// <summary>How long the service lease on an account lasts; it is renewed at a third of this while held (a lease of a
-    /// process of the same machine that is gone is taken over at once; one of another machine waits for this).</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long the service lease on an account lasts; it is renewed at a third of this while held, so a lease whose
+    /// holder stopped renewing (a process killed on another machine) is taken over after at most this long. A holder
+    /// on this machine that is gone is taken over at once.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 }

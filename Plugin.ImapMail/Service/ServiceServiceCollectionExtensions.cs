@@ -17,6 +17,7 @@ internal static class ServiceServiceCollectionExtensions
         services.AddScoped<IAccountHealthReader, AccountHealthReader>();
         services.AddSingleton<MailSyncService>();
         services.AddSingleton<IMailSyncService>(sp => sp.GetRequiredService<MailSyncService>());
+        services.AddSingleton<IServiceAccountsFeed, ServiceAccountsFeed>();
         return services;
     }
 }

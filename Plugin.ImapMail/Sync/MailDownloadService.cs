@@ -25,7 +25,8 @@ internal sealed class MailDownloadService(
     ITenantContext tenant,
     ILogger<MailDownloadService> logger) : IMailDownloadService, IChangedFolderDownload
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
+    /// <summary>The download lease's term; renewed every third of it while the run lasts, so a run killed on another machine blocks the account for at most this long.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     /// <summary>Reconnects a folder may spend on messages the parser refuses (two per such message at most).</summary>
     private const int MaxEscalations = 40;
@@ -52,13 +53,41 @@ internal sealed class MailDownloadService(
         }
 
         var watch = Stopwatch.StartNew();
+        using var renewing = new CancellationTokenSource();
+        var renewal = RenewLeaseAsync(accountId, owner, renewing.Token);
         try
         {
             return await RunAsync(account, options, skipTree, owner, progress, watch, cancellationToken);
         }
         finally
         {
+            await renewing.CancelAsync();
+            await renewal;
             await accounts.ReleaseLeaseAsync(accountId, owner, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Renews the download lease every third of its term until the run ends (a failed renewal is tried again at the next).</summary>
+    private async Task RenewLeaseAsync(long accountId, string owner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Lease / 3, cancellationToken);
+                try
+                {
+                    await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken);
+                }
+                catch (System.Data.Common.DbException ex)
+                {
+                    logger.LogDebug("Account {AccountId}: the download lease could not be renewed ({Error})", accountId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run ended.
         }
     }
 

@@ -88,7 +88,10 @@ internal static class Program
                 "outbox" => await SendCommands.OutboxAsync(host, args, cancellation.Token),
                 "status" => await SendCommands.StatusAsync(host, args, cancellation.Token),
                 "read-receipt" => await SendCommands.ReadReceiptAsync(host, args, cancellation.Token),
+                "serve" when host.Database.Dialect == Plugin.ImapMail.Contracts.Hosting.SqlDialect.PostgreSql && !args.Has("single")
+                    => await ClusterCommands.ServeAsync(host, args, cancellation.Token),
                 "serve" => await ServeCommands.ServeAsync(host, args, cancellation.Token),
+                "cluster" => await ClusterCommands.StatusAsync(host, args, cancellation.Token),
                 var other => throw new HostException($"Unknown command '{other}'. Run with --help for the list."),
             };
             return (int)code;

@@ -136,7 +136,13 @@ internal static class CommandSpecs
         new("outbox run", "outbox run", "send what is due and file missing Sent copies", []),
         new("status", "status MESSAGE-ID", "an outgoing message's status and its delivery and read reports", []),
         new("read-receipt", "read-receipt ACCOUNT PATH UID [send|decline]", "a message's request for a read receipt, and the answer", []),
-        new("serve", "serve", "keep every account of every tenant in sync until Ctrl-C (one line per state change)", []),
+        new("serve", "serve [--hold SECONDS] [--slots N] [--single]", "keep every account of every tenant in sync until Ctrl-C (one line per state change); on PostgreSQL as one process of a Quartz.NET cluster",
+        [
+            new("hold", "SECONDS", "cluster: how long a process holds an account before handing it back (default 600)"),
+            new("slots", "N", "cluster: the most accounts this process holds at once (default 1000)"),
+            new("single", null, "on PostgreSQL too, the single-process service without Quartz"),
+        ]),
+        new("cluster status", "cluster status", "the cluster's processes, the accounts each holds with their health, and the accounts held by nobody", []),
     ];
 
     /// <summary>Every option any command takes, by name: the parser needs to know which ones take a value.</summary>
