@@ -236,6 +236,18 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(0, Volatile.Read(ref requests));
 
+        // Only when the user asks does the remote image load, and still no script runs.
+        Driver.FindElement(By.Id("show-images")).Click();
+        web.Wait(By.Id("body"));
+        for (var i = 0; i < 100 && Volatile.Read(ref requests) == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(Volatile.Read(ref requests) >= 1, "The remote image was not fetched after Show remote images.");
+        Assert.Empty(Driver.FindElements(By.Id("show-images")));
+        AssertNoScriptRan();
+
         await stop.CancelAsync();
         listener.Stop();
         await accepting;
@@ -308,6 +320,143 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Assert.Contains("Delivered", delivered.FindElement(By.CssSelector("td.reports")).Text, StringComparison.Ordinal);
         web.AssertAccessible("outbox");
         web.Screenshot("outbox");
+    }
+
+    [Fact]
+    public async Task TickAFolder_SaveAndDownload_ShowsProgressWhileRunning_AndTheLocalCountMatchesTheServer()
+    {
+        const string folder = "Projects";
+        using (var client = await Mailbox.ConnectAsync(web.User))
+        {
+            await Mailbox.GetOrCreateFolderAsync(client, folder);
+            await client.DisconnectAsync(true);
+        }
+
+        await Mailbox.AppendCorpusAsync(web.User, folder, 150, skip: 30);
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        web.Go($"/accounts/{id}/folders");
+        if (Driver.FindElements(By.CssSelector($"tr.folder[data-path='{folder}']")).Count == 0)
+        {
+            Download(id);
+            web.Go($"/accounts/{id}/folders");
+        }
+
+        var box = Driver.FindElement(By.CssSelector($"tr.folder[data-path='{folder}'] input[name=sync]"));
+        Assert.False(box.Selected);
+        box.Click();
+        Driver.FindElement(By.Id("save-ticks")).Click();
+        Assert.True(web.Wait(By.CssSelector($"tr.folder[data-path='{folder}'] input[name=sync]")).Selected);
+
+        // The progress page is read from the moment it opens until it says finished: at least once it shows a running download.
+        Driver.FindElement(By.Id("download")).Click();
+        var seen = new List<(string State, string Text, string Value)>();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var text = Driver.FindElement(By.Id("progress-text"));
+                var state = (text.GetAttribute("class") ?? "", text.Text, Driver.FindElement(By.Id("progress")).GetAttribute("value") ?? "");
+                seen.Add(state);
+                if (state.Item1 != "running")
+                {
+                    break;
+                }
+            }
+            catch (Exception ex) when (ex is NoSuchElementException or StaleElementReferenceException)
+            {
+                // The page is reloading itself.
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("done", seen[^1].State);
+        Assert.Contains(seen, s => s.State == "running");
+        web.Go($"/accounts/{id}/folders");
+        var row = Driver.FindElement(By.CssSelector($"tr.folder[data-path='{folder}']"));
+        var onServer = (await Mailbox.UidsAsync(web.User, folder)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("150", onServer);
+        Assert.Equal((onServer, onServer), (row.FindElement(By.CssSelector("td.local")).Text, row.FindElement(By.CssSelector("td.server")).Text));
+    }
+
+    [Fact]
+    public async Task Attachment_DownloadedFromAMessage_HasTheBytesThatWereSent()
+    {
+        var sent = new byte[48 * 1024];
+        new Random(15).NextBytes(sent);
+        var message = new MimeMessage { Subject = "Scan attached" };
+        message.From.Add(new MailboxAddress("Scanner", "scanner@example.test"));
+        message.To.Add(MailboxAddress.Parse(web.User.Name + "@example.test"));
+        var builder = new BodyBuilder { TextBody = "The scan." };
+        builder.Attachments.Add("scan.bin", sent, new ContentType("application", "octet-stream"));
+        message.Body = builder.ToMessageBody();
+        using (var client = await Mailbox.ConnectAsync(web.User))
+        {
+            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite);
+            await client.Inbox.AppendAsync(new MailKit.AppendRequest(message, MailKit.MessageFlags.None));
+            await client.DisconnectAsync(true);
+        }
+
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        Download(id);
+        web.Go($"/accounts/{id}/messages?folder=INBOX");
+        Driver.FindElements(By.CssSelector("tr.message td a")).First(a => a.Text == "Scan attached").Click();
+        var link = web.Wait(By.CssSelector("a[download]"));
+        Assert.Equal("scan.bin", link.Text);
+
+        // Clicked like a user does: Chromium saves it into a folder of this run, with the bytes of the attachment.
+        var folder = TestEnvironment.NewFolder("web-downloads");
+        web.Driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object?> { ["behavior"] = "allow", ["downloadPath"] = folder });
+        link.Click();
+        var file = Path.Combine(folder, "scan.bin");
+        for (var i = 0; i < 300 && !(File.Exists(file) && Directory.GetFiles(folder, "*.crdownload").Length == 0); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(File.Exists(file), "The attachment was not downloaded: " + string.Join(", ", Directory.GetFiles(folder)));
+        Assert.Equal(sent, await File.ReadAllBytesAsync(file));
+    }
+
+    [Fact]
+    public async Task Outbox_RetryOnARetryingEntry_SendsItNow()
+    {
+        // The account's own SMTP server answers the first message with 451 (try again later), then takes it.
+        await using var peer = new ScriptedSmtpPeer(n => n == 1 ? SmtpPeerAct.TemporaryFailure : SmtpPeerAct.Accept);
+        await web.AccountAsync();
+        web.SignIn("admin");
+        web.Go("/accounts/new");
+        web.FillAccount("Retry");
+        Driver.FindElement(By.CssSelector("select[name='servers.smtpMode'] option[value=own]")).Click();
+        Driver.FindElement(By.Name("servers.smtpHost")).SendKeys("127.0.0.1");
+        var port = Driver.FindElement(By.Name("advanced.smtpPort"));
+        port.Clear();
+        port.SendKeys(peer.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Driver.FindElement(By.CssSelector("select[name='advanced.smtpSecurity'] option[value=none]")).Click();
+        Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.Url.Contains("saved=1", StringComparison.Ordinal));
+        var id = long.Parse(new Uri(Driver.Url).AbsolutePath.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+
+        web.Go("/send");
+        Driver.FindElement(By.CssSelector($"#account option[value='{id}']")).Click();
+        Driver.FindElement(By.Id("to")).SendKeys("someone@example.test");
+        Driver.FindElement(By.Id("subject")).SendKeys("Order 12");
+        Driver.FindElement(By.Id("text")).SendKeys("Please confirm.");
+        Driver.FindElement(By.Id("send")).Click();
+        web.Wait(By.CssSelector("tr.outbox-entry"));
+        IWebElement Entry() => Driver.FindElements(By.CssSelector("tr.outbox-entry")).Single(r => r.Text.Contains("Order 12", StringComparison.Ordinal));
+        Assert.Equal("Retrying", Entry().GetAttribute("data-status"));
+        Assert.Single(peer.CompleteBodies);
+        web.AssertAccessible("outbox with a retrying entry");
+
+        Entry().FindElement(By.CssSelector("input[name=do][value=retry] ~ button")).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => Entry().GetAttribute("data-status") != "Retrying");
+        Assert.Equal("Sent", Entry().GetAttribute("data-status"));
+        Assert.Equal(2, peer.CompleteBodies.Count);
+        Assert.Empty(Entry().FindElements(By.CssSelector("input[name=do][value=retry]")));
     }
 
     [Fact]
