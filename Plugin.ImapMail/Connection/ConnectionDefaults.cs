@@ -10,6 +10,18 @@ internal sealed class ConnectionDefaults
     public IReadOnlyList<(int Port, TransportSecurity Security)> Smtp { get; init; } =
         [(465, TransportSecurity.Ssl), (587, TransportSecurity.StartTls)];
 
+    /// <summary>
+    /// Host names dialled at another address (name → address), asked before DNS; empty in the product. Only a test
+    /// registers one, to reach a private server under a provider's name. The name stays what TLS, logs and rules see.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HostAddresses { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The address to dial for a host name: its entry in <see cref="HostAddresses"/> (any case, trailing dot or not), else the name.</summary>
+    public string DialHost(string host) =>
+        HostAddresses.Count > 0 && HostAddresses.FirstOrDefault(h => string.Equals(h.Key.TrimEnd('.'), host.Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase)) is { Value: { } address }
+            ? address
+            : host;
+
     /// <summary>The endpoints to try for a host with an optional port and security.</summary>
     public static IReadOnlyList<Endpoint> Candidates(string host, int? port, TransportSecurity? security, IReadOnlyList<(int Port, TransportSecurity Security)> defaults)
     {

@@ -172,7 +172,7 @@ internal sealed class MailConnector(
     private async Task<(ConnectionCheck Check, bool Keep)> TryAsync(MailService client, Endpoint endpoint, long? accountId, AccountSettings s, string user, string? password, CultureInfo culture, CancellationToken cancellationToken)
     {
         client.Timeout = s.TimeoutSeconds * 1000;
-        var channel = new SecureChannel(endpoint, client is SmtpClient ? MailProtocol.Smtp : MailProtocol.Imap, s.TimeoutSeconds, s.PinnedCertificate, culture);
+        var channel = new SecureChannel(endpoint, client is SmtpClient ? MailProtocol.Smtp : MailProtocol.Imap, s.TimeoutSeconds, s.PinnedCertificate, culture, defaults.DialHost(endpoint.Host));
         string? tokenNote = null;
         try
         {

@@ -38,9 +38,17 @@ internal sealed class SecureChannel
     private readonly TimeSpan timeout;
     private readonly string pinned;
     private readonly CultureInfo culture;
+    private readonly string dialHost;
 
-    public SecureChannel(Endpoint endpoint, MailProtocol protocol, int timeoutSeconds, string pinned, CultureInfo culture)
+    /// <param name="endpoint">The host name (for TLS and messages), port and security.</param>
+    /// <param name="protocol">IMAP or SMTP, for STARTTLS.</param>
+    /// <param name="timeoutSeconds">The limit of every step.</param>
+    /// <param name="pinned">A pinned certificate fingerprint, or empty.</param>
+    /// <param name="culture">The language of error messages.</param>
+    /// <param name="dialHost">The address the TCP connection goes to, when not the endpoint's host name (see <see cref="ConnectionDefaults.HostAddresses"/>).</param>
+    public SecureChannel(Endpoint endpoint, MailProtocol protocol, int timeoutSeconds, string pinned, CultureInfo culture, string? dialHost = null)
     {
+        this.dialHost = dialHost ?? endpoint.Host;
         this.endpoint = endpoint;
         this.protocol = protocol;
         timeout = TimeSpan.FromSeconds(timeoutSeconds);
@@ -60,7 +68,7 @@ internal sealed class SecureChannel
         try
         {
             // Nagle off: IMAP is a conversation of small commands; with Nagle a command can wait for a delayed ACK.
-            await Step(token => socket.ConnectAsync(endpoint.Host, endpoint.Port, token).AsTask(), socket, cancellationToken);
+            await Step(token => socket.ConnectAsync(dialHost, endpoint.Port, token).AsTask(), socket, cancellationToken);
             var network = new NetworkStream(socket, ownsSocket: true);
             switch (endpoint.Security)
             {

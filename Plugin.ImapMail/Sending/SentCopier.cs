@@ -96,16 +96,23 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
     /// Gmail and Microsoft 365 put mail sent through their own SMTP servers in Sent themselves; a second copy from us
     /// would show twice. Only with the account's own SMTP: through the host's server they never see the message.
     /// </summary>
-    internal static bool ServerFilesSentMail(ImapClient client, Account account)
+    internal static bool ServerFilesSentMail(ImapClient client, Account account) =>
+        ServerFilesSentMail(client.Capabilities.HasFlag(ImapCapabilities.GMailExt1), account.Settings);
+
+    /// <summary>
+    /// The rule without a connection. Microsoft 365 and Outlook.com file a message in Sent when it was submitted
+    /// through their SMTP (smtp.office365.com, smtp-mail.outlook.com) and the mailbox read is theirs too: a Microsoft
+    /// IMAP mailbox with another SMTP server, or Microsoft's SMTP with another IMAP server, gets our copy.
+    /// </summary>
+    internal static bool ServerFilesSentMail(bool gmailExtension, AccountSettings settings)
     {
-        if (account.Settings.SmtpMode != OutgoingMode.Own)
+        if (settings.SmtpMode != OutgoingMode.Own)
         {
             return false;
         }
 
-        var imapHost = account.Settings.ImapHost.ToLowerInvariant();
-        return client.Capabilities.HasFlag(ImapCapabilities.GMailExt1)
-            || imapHost is "outlook.office365.com" or "imap-mail.outlook.com" or "outlook.office.com";
+        return gmailExtension
+            || (ProviderHosts.IsMicrosoft(settings.ImapHost) && ProviderHosts.IsMicrosoft(settings.SmtpHost));
     }
 
     private async Task<IMailFolder?> SentFolderAsync(ImapClient client, Account account, CancellationToken cancellationToken)

@@ -1,7 +1,10 @@
 using System.Globalization;
 using MailKit;
+using MailKit.Search;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Connection;
 using Plugin.ImapMail.Contracts.Accounts;
 using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Sending;
@@ -30,6 +33,67 @@ public sealed class SentCopyTests
         var second = await always.Sender.SendAsync(always.Mail("someone@example.test", "Filed by us anyway"));
         Assert.Equal(SentCopyState.Filed, (await always.Outbox.GetAsync(second.OutboxId))!.SentCopy);
         Assert.Single(await SendScenario.FindAsync(always.User, "Sent", second.MessageId));
+    }
+
+    [Fact]
+    public async Task Auto_WithMicrosoftImapAndSmtp_AppendsNone_AlwaysAppendsOne_AnotherSmtpUnderAutoAppendsOne()
+    {
+        // The private Postfix and its Dovecot, reached under Microsoft 365's names (only this test maps the names; the
+        // certificate is pinned, so TLS holds). The mail really goes out through Postfix's submission port with a login.
+        var postfix = await PostfixServer.SharedAsync();
+        var recipient = postfix.Dovecot.AddUser("m365rcpt");
+        var to = PostfixServer.Address(recipient);
+        void UnderMicrosoftNames(IServiceCollection services) => services.AddSingleton(new ConnectionDefaults
+        {
+            HostAddresses = new Dictionary<string, string>
+            {
+                ["outlook.office365.com"] = postfix.Dovecot.Host,
+                ["smtp.office365.com"] = postfix.Host,
+            },
+        });
+        var microsoft = new Dictionary<string, string?> { ["servers.imapHost"] = "outlook.office365.com", ["servers.smtpHost"] = "smtp.office365.com" };
+
+        await using (var auto = await SendScenario.CreateAsync(ownSmtp: true, settings: microsoft, configure: UnderMicrosoftNames))
+        {
+            var receipt = await auto.Sender.SendAsync(auto.Mail(to, "M365 auto"));
+
+            Assert.Equal(OutgoingStatus.Sent, receipt.Status);
+            await SendScenario.WaitForAsync(recipient, "INBOX", SearchQuery.HeaderContains("Message-ID", receipt.MessageId));
+            Assert.Equal(SentCopyState.FiledByServer, (await auto.Outbox.GetAsync(receipt.OutboxId))!.SentCopy);
+            Assert.Empty(await SendScenario.FindAsync(auto.User, "Sent", receipt.MessageId));
+        }
+
+        await using (var always = await SendScenario.CreateAsync(ownSmtp: true, configure: UnderMicrosoftNames,
+            settings: new Dictionary<string, string?>(microsoft) { ["advanced.sentCopy"] = "always" }))
+        {
+            var receipt = await always.Sender.SendAsync(always.Mail(to, "M365 always"));
+
+            Assert.Equal(OutgoingStatus.Sent, receipt.Status);
+            Assert.Equal(SentCopyState.Filed, (await always.Outbox.GetAsync(receipt.OutboxId))!.SentCopy);
+            Assert.Single(await SendScenario.FindAsync(always.User, "Sent", receipt.MessageId));
+        }
+
+        // The same Microsoft mailbox sending through another SMTP server: Microsoft never sees the message, we file it.
+        await using (var otherSmtp = await SendScenario.CreateAsync(ownSmtp: true, configure: UnderMicrosoftNames,
+            settings: new Dictionary<string, string?> { ["servers.imapHost"] = "outlook.office365.com" }))
+        {
+            var receipt = await otherSmtp.Sender.SendAsync(otherSmtp.Mail(to, "M365 mailbox, other SMTP"));
+
+            Assert.Equal(OutgoingStatus.Sent, receipt.Status);
+            Assert.Equal(SentCopyState.Filed, (await otherSmtp.Outbox.GetAsync(receipt.OutboxId))!.SentCopy);
+            Assert.Single(await SendScenario.FindAsync(otherSmtp.User, "Sent", receipt.MessageId));
+        }
+    }
+
+    [Fact]
+    public async Task Auto_WithOwnSmtpThatIsNoProvider_AppendsOne()
+    {
+        await using var scenario = await SendScenario.CreateAsync(ownSmtp: true);
+        var receipt = await scenario.Sender.SendAsync(scenario.Mail("someone@example.test", "Own SMTP, no provider"));
+
+        Assert.Equal(OutgoingStatus.Sent, receipt.Status);
+        Assert.Equal(SentCopyState.Filed, (await scenario.Outbox.GetAsync(receipt.OutboxId))!.SentCopy);
+        Assert.Single(await SendScenario.FindAsync(scenario.User, "Sent", receipt.MessageId));
     }
 
     [Fact]
