@@ -35,7 +35,14 @@ public sealed class WebHostFixture : IAsyncLifetime
 
     internal PostfixServer Postfix { get; private set; } = null!;
 
-    public static string ScreenshotFolder => Path.Combine(Corpus.RepositoryRoot(), "docs", "screenshots");
+    /// <summary>
+    /// Where the tests put their screenshots: the README's <c>docs/screenshots</c> when a developer asks for them
+    /// (<c>IMAPMAIL_SCREENSHOTS=1 bash scripts/test.sh --filter WebHostTests</c>), else the run's scratch folder, so an
+    /// ordinary test run changes no committed file.
+    /// </summary>
+    public static string ScreenshotFolder => Environment.GetEnvironmentVariable("IMAPMAIL_SCREENSHOTS") == "1"
+        ? Path.Combine(Corpus.RepositoryRoot(), "docs", "screenshots")
+        : Path.Combine(TestEnvironment.RunFolder, "screenshots");
 
     public static string HostFolder
     {
