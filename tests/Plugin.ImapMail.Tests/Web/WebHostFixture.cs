@@ -126,8 +126,31 @@ public sealed class WebHostFixture : IAsyncLifetime
 
     public void Go(string path) => Driver.Navigate().GoToUrl(BaseUrl + path);
 
-    public IWebElement Wait(By by, int seconds = 30) =>
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(d => d.FindElements(by).FirstOrDefault(e => e.Displayed));
+    public IWebElement Wait(By by, int seconds = 30)
+    {
+        // A page that reloads itself (Download's live progress) can replace an element between finding and reading it.
+        var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait.Until(d => d.FindElements(by).FirstOrDefault(e => e.Displayed));
+    }
+
+    /// <summary>Reads from the page again when it was replaced under the read (pages that refresh themselves): a stale
+    /// element, one not there yet, or Chromium's "node does not belong to the document".</summary>
+    public static T Stable<T>(Func<T> read)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return read();
+            }
+            catch (WebDriverException ex) when (attempt < 50 && (ex is StaleElementReferenceException or NoSuchElementException
+                || ex.Message.Contains("does not belong to the document", StringComparison.Ordinal)))
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
 
     public void SignIn(string name)
     {

@@ -346,10 +346,30 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Assert.False(box.Selected);
         box.Click();
         Driver.FindElement(By.Id("save-ticks")).Click();
-        Assert.True(web.Wait(By.CssSelector($"tr.folder[data-path='{folder}'] input[name=sync]")).Selected);
+        // The save posts and a new page comes back: wait until the old page's box is gone, then read the new one
+        // (the old box is ticked by the click alone, so reading it would prove nothing).
+        var reloaded = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, TimeSpan.FromSeconds(30));
+        reloaded.Until(d =>
+        {
+            try
+            {
+                return !box.Enabled && false;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return true;
+            }
+        });
+        var ticked = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, TimeSpan.FromSeconds(30));
+        ticked.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+        Assert.True(ticked.Until(d => d.FindElement(By.CssSelector($"tr.folder[data-path='{folder}'] input[name=sync]")).Selected));
 
         // The progress page is read from the moment it opens until it says finished: at least once it shows a running download.
-        Driver.FindElement(By.Id("download")).Click();
+        WebHostFixture.Stable(() =>
+        {
+            Driver.FindElement(By.Id("download")).Click();
+            return true;
+        });
         var seen = new List<(string State, string Text, string Value)>();
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
@@ -448,15 +468,20 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.Id("send")).Click();
         web.Wait(By.CssSelector("tr.outbox-entry"));
         IWebElement Entry() => Driver.FindElements(By.CssSelector("tr.outbox-entry")).Single(r => r.Text.Contains("Order 12", StringComparison.Ordinal));
-        Assert.Equal("Retrying", Entry().GetAttribute("data-status"));
+        string Status() => WebHostFixture.Stable(() => Entry().GetAttribute("data-status") ?? "");
+        Assert.Equal("Retrying", Status());
         Assert.Single(peer.CompleteBodies);
         web.AssertAccessible("outbox with a retrying entry");
 
-        Entry().FindElement(By.CssSelector("input[name=do][value=retry] ~ button")).Click();
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => Entry().GetAttribute("data-status") != "Retrying");
-        Assert.Equal("Sent", Entry().GetAttribute("data-status"));
+        WebHostFixture.Stable(() =>
+        {
+            Entry().FindElement(By.CssSelector("input[name=do][value=retry] ~ button")).Click();
+            return true;
+        });
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => Status() != "Retrying");
+        Assert.Equal("Sent", Status());
         Assert.Equal(2, peer.CompleteBodies.Count);
-        Assert.Empty(Entry().FindElements(By.CssSelector("input[name=do][value=retry]")));
+        Assert.Empty(WebHostFixture.Stable(() => Entry().FindElements(By.CssSelector("input[name=do][value=retry]"))));
     }
 
     [Fact]
