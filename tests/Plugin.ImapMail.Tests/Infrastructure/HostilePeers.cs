@@ -102,7 +102,7 @@ internal sealed class HostileSmtpPeer : LoopbackServer
             var tls = false;
             if (script.ImplicitTls)
             {
-                stream = await TlsAsync(stream);
+                stream = await ServerTlsAsync(stream, certificate);
                 tls = true;
             }
 
@@ -131,7 +131,7 @@ internal sealed class HostileSmtpPeer : LoopbackServer
                         break;
                     case "STARTTLS" when !tls:
                         await WriteAsync(stream, "220 go ahead\r\n" + script.InjectAfterStartTls);
-                        stream = await TlsAsync(stream);
+                        stream = await ServerTlsAsync(stream, certificate);
                         tls = true;
                         break;
                     case "AUTH":
@@ -150,19 +150,6 @@ internal sealed class HostileSmtpPeer : LoopbackServer
         {
             // The client went away or refused the certificate.
         }
-    }
-
-    private async Task<Stream> TlsAsync(Stream inner)
-    {
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
-        await ssl.AuthenticateAsServerAsync(certificate);
-        return ssl;
-    }
-
-    private static async Task WriteAsync(Stream stream, string text)
-    {
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(text));
-        await stream.FlushAsync();
     }
 
     /// <summary>One byte at a time, so nothing after STARTTLS is taken from the stream before TLS starts.</summary>

@@ -26,6 +26,21 @@ internal abstract class LoopbackServer : IAsyncDisposable
     /// <summary>Plays one connection; the client is disposed afterwards.</summary>
     protected abstract Task ServeAsync(TcpClient client, int connection);
 
+    /// <summary>Writes a line (or lines) of a scripted answer, at once.</summary>
+    protected static async Task WriteAsync(Stream stream, string text)
+    {
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(text));
+        await stream.FlushAsync();
+    }
+
+    /// <summary>Takes the server side of TLS over <paramref name="inner"/> with <paramref name="certificate"/>.</summary>
+    protected static async Task<Stream> ServerTlsAsync(Stream inner, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var ssl = new System.Net.Security.SslStream(inner, leaveInnerStreamOpen: false);
+        await ssl.AuthenticateAsServerAsync(certificate);
+        return ssl;
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!stop.IsCancellationRequested)

@@ -94,7 +94,7 @@ internal sealed class ScriptedImapPeer : LoopbackServer
             var tls = false;
             if (script.ImplicitTls)
             {
-                stream = await StartTlsAsync(stream);
+                stream = await ServerTlsAsync(stream, certificate);
                 tls = true;
             }
 
@@ -129,7 +129,7 @@ internal sealed class ScriptedImapPeer : LoopbackServer
                             break;
                         }
 
-                        stream = await StartTlsAsync(stream);
+                        stream = await ServerTlsAsync(stream, certificate);
                         reader = new LineReader(stream);
                         tls = true;
                         break;
@@ -152,19 +152,6 @@ internal sealed class ScriptedImapPeer : LoopbackServer
         {
             // The client went away or refused our certificate: the script is over.
         }
-    }
-
-    private async Task<Stream> StartTlsAsync(Stream inner)
-    {
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
-        await ssl.AuthenticateAsServerAsync(certificate);
-        return ssl;
-    }
-
-    private static async Task WriteAsync(Stream stream, string text)
-    {
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(text));
-        await stream.FlushAsync();
     }
 
     internal static X509Certificate2 CreateCertificate(string host)
