@@ -44,7 +44,7 @@ internal sealed class OutboxService(
     ILogger<OutboxService> logger,
     IOAuthTokenProvider? oauth = null) : IMailSender, IOutbox
 {
-    /// <summary>The account's route; for an own SMTP server with OAuth2, stamped with a hash of the host's current token.</summary>
+    /// <summary>The account's route; for an own SMTP server with OAuth2, stamped with the host's current token (only its hash, with the other settings, is kept).</summary>
     private async Task<SendRoute> RouteAsync(Account account, CancellationToken cancellationToken)
     {
         var s = account.Settings;
@@ -55,7 +55,7 @@ internal sealed class OutboxService(
 
         var user = s.SmtpSameLogin ? s.ImapUser : s.SmtpUser;
         var token = await oauth.GetAccessTokenAsync(tenant.TenantId, account.Id, user, cancellationToken);
-        return SendRoute.Of(account, token is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))));
+        return SendRoute.Of(account, token ?? "");
     }
 
     public async Task<SendReceipt> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)

@@ -17,8 +17,8 @@ internal sealed record SendRoute(string Name, long AccountId, string Settings)
     public bool IsOwn => Name == OwnServer;
 
     /// <param name="account">The account whose route it is.</param>
-    /// <param name="tokenStamp">For an OAuth2 login, a hash of the token the host gives now (never the token): new
-    /// consent from the host changes the route, so a route waiting for "sign in again" opens by itself.</param>
+    /// <param name="tokenStamp">For an OAuth2 login, the token the host gives now; it enters only the route's hash, never
+    /// a table: new consent from the host changes the route, so a route waiting for "sign in again" opens by itself.</param>
     public static SendRoute Of(Account account, string? tokenStamp = null)
     {
         if (account.Settings.SmtpMode != OutgoingMode.Own)
