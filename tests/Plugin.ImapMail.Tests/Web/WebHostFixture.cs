@@ -144,7 +144,7 @@ public sealed class WebHostFixture : IAsyncLifetime
             {
                 return read();
             }
-            catch (WebDriverException ex) when (attempt < 50 && (ex is StaleElementReferenceException or NoSuchElementException
+            catch (Exception ex) when (attempt < 50 && (ex is StaleElementReferenceException or NoSuchElementException or InvalidOperationException
                 || ex.Message.Contains("does not belong to the document", StringComparison.Ordinal)))
             {
                 Thread.Sleep(100);
