@@ -1,8 +1,5 @@
 using System.ComponentModel.Composition;
-using Microsoft.Extensions.DependencyInjection;
 using Plugin.ImapMail.Accounts;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Messages;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Contracts.Settings;
-
 namespace Plugin.ImapMail.Accounts;
 
 /// <summary>

@@ -1,8 +1,5 @@
-using Plugin.ImapMail.Connection;
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using Plugin.ImapMail.Contracts.Settings;
 
 namespace Plugin.ImapMail.Accounts;
 

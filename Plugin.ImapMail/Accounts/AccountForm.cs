@@ -1,7 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Connection;
-
 namespace Plugin.ImapMail.Accounts;
 
 /// <summary>

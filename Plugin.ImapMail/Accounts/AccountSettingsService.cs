@@ -1,12 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Accounts;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Accounts;
 
 /// <summary>The tenant's accounts as the settings tabs show and change them.</summary>

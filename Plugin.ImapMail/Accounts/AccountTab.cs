@@ -1,8 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Accounts;
 
 /// <summary>A settings tab made of <see cref="AccountFields"/> rows; the five tabs differ only in id, order and what they add.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Plugin.ImapMail.Contracts.Accounts;
-using Plugin.ImapMail.Contracts.Settings;
-
 namespace Plugin.ImapMail.Accounts;
 
 internal static class AccountsServiceCollectionExtensions

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Settings;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Accounts;
 
 /// <summary>The Folders tab: the account's folder tree with each folder's role, where it came from, and its sync tick.</summary>

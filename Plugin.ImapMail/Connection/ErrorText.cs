@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Connection;
 
 /// <summary>How a server's or a library's words go into the module's own sentences.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Connection;
 
 /// <summary>Which folder names a server lists that the module can use, and why not the others.</summary>

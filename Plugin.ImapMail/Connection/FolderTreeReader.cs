@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using MailKit;
-using MailKit.Net.Imap;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Connection;
 
 /// <summary>Reads an account's folder tree from the server in one LIST (with STATUS where the server offers LIST-STATUS).</summary>

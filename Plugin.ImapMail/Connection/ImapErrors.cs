@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Imap;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Connection;
 
 /// <summary>The one place where MailKit's failures during work on an open session become errors an administrator can read.</summary>

@@ -1,16 +1,7 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Accounts;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Connection;
 

@@ -1,7 +1,3 @@
-using System.Text;
-using MailKit;
-using Microsoft.Extensions.Logging;
-
 namespace Plugin.ImapMail.Connection;
 
 /// <summary>

@@ -1,10 +1,5 @@
-using System.Globalization;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Connection;
 

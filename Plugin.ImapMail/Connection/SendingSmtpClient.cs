@@ -1,6 +1,4 @@
-using MailKit;
 using MailKit.Net.Smtp;
-using MimeKit;
 
 namespace Plugin.ImapMail.Connection;
 

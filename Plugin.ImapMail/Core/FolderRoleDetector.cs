@@ -1,6 +1,3 @@
-using MailKit;
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Resources;
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>The stored names of folder roles, role sources and states.</summary>

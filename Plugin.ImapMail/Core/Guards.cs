@@ -1,7 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>The checks every service makes, in one place and with one wording: an account or folder that is not there, a user who is not an administrator.</summary>

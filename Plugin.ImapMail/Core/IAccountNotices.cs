@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Sync;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>

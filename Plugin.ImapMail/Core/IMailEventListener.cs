@@ -1,6 +1,3 @@
-using MailKit;
-using MailKit.Net.Imap;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using MailKit;
-using MimeKit;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>Turns what the server said of a message (FETCH) into an index row, making every text safe to store.</summary>

@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>A folder row: what the server said last, the role choices, and the sync bookkeeping.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Core;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Dapper;
-using Plugin.ImapMail.Contracts.Crm;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Crm;
 
 /// <summary>The host's view of the CRM links, and the manual link/unlink and "re-link account" actions.</summary>

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Crm;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Crm;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Crm;
-
 namespace Plugin.ImapMail.Crm;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Plugin.ImapMail.Crm;
 
 internal static class CrmServiceCollectionExtensions

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Dapper;
-using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Crm;
 

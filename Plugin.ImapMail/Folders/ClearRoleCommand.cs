@@ -1,7 +1,3 @@
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Folders;
 
 /// <summary>"Remove folder function": drops an administrator's role choice, so the server's marking or the name decides again.</summary>

@@ -1,8 +1,3 @@
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Folders;
 
 /// <summary>"Download folder" (Last ned mappe): synchronises this one folder now, ticked or not.</summary>

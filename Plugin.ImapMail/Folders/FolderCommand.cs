@@ -1,8 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Folders;
 
 /// <summary>The shared shape of the folder commands: id, order, localized label; each command adds its state check and its work.</summary>

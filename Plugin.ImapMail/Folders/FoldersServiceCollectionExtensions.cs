@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Plugin.ImapMail.Contracts.Folders;
-
 namespace Plugin.ImapMail.Folders;
 
 internal static class FoldersServiceCollectionExtensions

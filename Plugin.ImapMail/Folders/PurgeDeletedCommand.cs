@@ -1,11 +1,4 @@
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Search;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Folders;
 

@@ -1,7 +1,3 @@
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Folders;
 
 /// <summary>"Subscribe folder": ticks the folder so every Download synchronises it (the same tick as on the Folders tab).</summary>

@@ -1,7 +1,3 @@
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Folders;
 
 /// <summary>"Unsubscribe folder": unticks it; what was downloaded stays visible and is marked as no longer kept up to date.</summary>

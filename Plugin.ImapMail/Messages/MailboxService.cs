@@ -1,11 +1,4 @@
-using MailKit;
-using MailKit.Net.Imap;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
 using Plugin.ImapMail.Contracts.Messages;
-using Plugin.ImapMail.Resources;
-using Microsoft.Extensions.Logging;
 
 namespace Plugin.ImapMail.Messages;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Plugin.ImapMail.Messages;
 
 internal static class MessagesServiceCollectionExtensions

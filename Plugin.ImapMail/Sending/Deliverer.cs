@@ -1,14 +1,5 @@
-using System.Globalization;
-using System.Net.Sockets;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Logging;
-using MimeKit;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sending;
 

@@ -1,9 +1,4 @@
-using System.Globalization;
-using MimeKit;
 using MimeKit.Utils;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sending;
 

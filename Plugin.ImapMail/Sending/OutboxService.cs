@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
-using MimeKit;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Sending;
 
 /// <summary>How long a process may hold an outbox row before another takes it as abandoned.</summary>

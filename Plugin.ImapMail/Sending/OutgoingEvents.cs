@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-
 namespace Plugin.ImapMail.Sending;
 
 /// <summary>Tells the host's <see cref="IOutgoingMailListener"/>s about status changes; a listener's failure is logged, never undoes the change.</summary>

@@ -1,15 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using MailKit;
-using MailKit.Net.Imap;
-using Microsoft.Extensions.Logging;
-using MimeKit;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Sending;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using MailKit;
-using MailKit.Net.Imap;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Connection;
-
 namespace Plugin.ImapMail.Sending;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using MailKit;
-using MailKit.Net.Imap;
-using Microsoft.Extensions.Logging;
-using MimeKit;
-using Plugin.ImapMail.Contracts.Mail;
-
 namespace Plugin.ImapMail.Sending;
 
 /// <summary>

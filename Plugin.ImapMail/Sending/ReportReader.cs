@@ -1,7 +1,4 @@
-using System.Text;
 using System.Text.RegularExpressions;
-using MimeKit;
-using Plugin.ImapMail.Contracts.Mail;
 
 namespace Plugin.ImapMail.Sending;
 

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Dapper;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Sending;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Plugin.ImapMail.Contracts.Mail;
 
 namespace Plugin.ImapMail.Sending;
 

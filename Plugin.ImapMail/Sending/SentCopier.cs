@@ -1,12 +1,4 @@
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Search;
-using Microsoft.Extensions.Logging;
-using MimeKit;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sending;
 

@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Service;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>The current tenant's stored account health.</summary>

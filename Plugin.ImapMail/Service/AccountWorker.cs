@@ -1,14 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Channels;
-using MailKit;
-using MailKit.Net.Imap;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Service;
-using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Service;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>The account's health as notices of the General tab (see <see cref="HealthNotices"/>).</summary>

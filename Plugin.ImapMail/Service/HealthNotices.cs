@@ -1,6 +1,3 @@
-using System.Globalization;
-using Plugin.ImapMail.Resources;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>The account's health as read-only lines on its General tab.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Service;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Contracts.Service;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>

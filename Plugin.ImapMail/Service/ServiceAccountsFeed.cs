@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Service;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>The account list as a stream of differences, for a host's own scheduler (see <see cref="IServiceAccountsFeed"/>).</summary>

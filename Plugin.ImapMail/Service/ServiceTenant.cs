@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>

@@ -1,8 +1,5 @@
-using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
-using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Storage;
 

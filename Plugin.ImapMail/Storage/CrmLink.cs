@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Crm;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>A stored link between a message (by its link key) and a customer card.</summary>

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>The folders of the current tenant's accounts.</summary>

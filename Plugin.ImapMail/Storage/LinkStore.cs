@@ -1,6 +1,3 @@
-using Dapper;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>The CRM links of the current tenant. Links are keyed by the message's identity, not its row, so they survive ReIndex.</summary>

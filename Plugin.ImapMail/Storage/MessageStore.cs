@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>The local message index of the current tenant's folders.</summary>

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Plugin.ImapMail.Contracts.Hosting;
 
 namespace Plugin.ImapMail.Storage;
 

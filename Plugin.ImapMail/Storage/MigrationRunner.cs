@@ -1,8 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>

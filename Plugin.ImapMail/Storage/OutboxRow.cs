@@ -1,5 +1,3 @@
-using Plugin.ImapMail.Contracts.Mail;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>A row of <c>imapmail_outbox</c>.</summary>

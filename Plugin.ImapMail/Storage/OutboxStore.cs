@@ -1,6 +1,3 @@
-using Dapper;
-using Plugin.ImapMail.Contracts.Hosting;
-
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Search;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Sync;
 
 namespace Plugin.ImapMail.Sync;
 

@@ -1,13 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Imap;
-using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Connection;
-using Plugin.ImapMail.Contracts.Folders;
-using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Sync;
-using Plugin.ImapMail.Resources;
 
 namespace Plugin.ImapMail.Sync;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Plugin.ImapMail.Contracts.Sync;
-
 namespace Plugin.ImapMail.Sync;
 
 internal static class SyncServiceCollectionExtensions
