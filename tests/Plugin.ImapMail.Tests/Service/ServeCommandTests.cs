@@ -82,6 +82,15 @@ public sealed class ServeCommandTests
         return (db, folder, user);
     }
 
+    private static async Task<bool> LastSyncRecordedAsync(string db)
+    {
+        await using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM imapmail_account_health WHERE last_sync_at IS NOT NULL";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     private static async Task<List<long>> IndexedUidsAsync(string db)
     {
         await using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
@@ -108,6 +117,8 @@ public sealed class ServeCommandTests
 
         await Mailbox.AppendCorpusAsync(user, "INBOX", 3);
         await ServiceScenario.WaitUntilAsync(async () => (await IndexedUidsAsync(db)).Count == 3, TimeSpan.FromSeconds(10), () => Task.FromResult(serve.Output));
+        // The rows are stored before the sync records that it finished; a Ctrl-C in between rightly leaves no sync time.
+        await ServiceScenario.WaitUntilAsync(async () => await LastSyncRecordedAsync(db), TimeSpan.FromSeconds(10), () => Task.FromResult(serve.Output));
 
         var stopped = await serve.InterruptAsync();
         Assert.True(stopped < TimeSpan.FromSeconds(5), $"stopped in {stopped.TotalMilliseconds} ms\n{serve.Output}");
