@@ -26,14 +26,13 @@ internal static class MessagePages
         var user = WebApp.User(context);
         var culture = user.Culture;
         await AccountPages.RequireAccountAsync(context, module, id, administrator: false);
-        var number = Math.Max(1, page ?? 1);
+        var number = Math.Clamp(page ?? 1, 1, int.MaxValue / PageSize);
         await using var scope = module.Scope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
-        // Note: the contract pages by a limit only (newest first): page N asks for N pages and shows the last. The first page,
-        // what opening a folder shows, costs the same in a 60,000-message folder as in a small one.
-        var fetched = await mailbox.GetMessagesAsync(id, folder, (number * PageSize) + 1, context.RequestAborted);
-        var shown = fetched.Skip((number - 1) * PageSize).Take(PageSize).ToList();
-        var hasNext = fetched.Count > number * PageSize;
+        // The module hands over the page's rows only (with an offset), not every row before them.
+        var result = await mailbox.GetMessagePageAsync(id, folder, (number - 1) * PageSize, PageSize, context.RequestAborted);
+        var shown = result.Messages;
+        var hasNext = result.HasMore;
         var q = $"folder={Html.Url(folder)}";
 
         var body = new StringBuilder();
