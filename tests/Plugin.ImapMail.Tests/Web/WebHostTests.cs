@@ -16,7 +16,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
     private IWebDriver Driver => web.Driver;
 
     [Fact]
-    public void AddAccount_ThroughTabs_ShowsMissingFieldError_ThenTestConnectionSucceeds_AndSaves()
+    public async Task AddAccount_ThroughTabs_ShowsMissingFieldError_ThenTestConnectionSucceeds_AndSaves()
     {
         web.SignIn("admin");
         web.Go("/accounts/new");
@@ -44,6 +44,14 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
         new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.Url.Contains("saved=1", StringComparison.Ordinal));
         Assert.DoesNotContain(web.User.Password, Driver.PageSource, StringComparison.Ordinal);
+        // Saved in the host's PostgreSQL database, the one the ERP's module uses.
+        await using (var connection = new Npgsql.NpgsqlConnection(web.Database))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM imapmail_account WHERE name = 'Tabs'", connection);
+            Assert.Equal(1L, await command.ExecuteScalarAsync());
+        }
+
         web.Go("/accounts");
         Assert.Contains(Driver.FindElements(By.CssSelector("tr[data-account] td:first-child")), td => td.Text.StartsWith("Tabs", StringComparison.Ordinal));
         web.AssertAccessible("accounts");
@@ -111,12 +119,22 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Assert.Equal("You may not open this page.", Driver.FindElement(By.TagName("h1")).Text);
         web.Go($"/accounts/{id}/folders");
         Assert.Empty(Driver.FindElements(By.CssSelector(".menu-button, #download")));
+        web.AssertAccessible("plain user's folders");
         web.Screenshot("plain-user");
+
+        // Posting an administrator's command anyway (a form built by hand, with the user's own anti-forgery token) is refused.
+        var localBefore = Driver.FindElement(By.CssSelector("tr.folder[data-path='INBOX'] td.local")).Text;
+        PostByHand($"/accounts/{id}/folders/command", ("path", "INBOX"), ("command", "folder.reindex"));
+        Assert.Equal("You may not open this page.", web.Wait(By.TagName("h1")).Text);
+        PostByHand("/crm/policy", ("exclusions", "plain@example.test"));
+        Assert.Equal("You may not open this page.", web.Wait(By.TagName("h1")).Text);
+        web.Go($"/accounts/{id}/folders");
+        Assert.Equal(localBefore, Driver.FindElement(By.CssSelector("tr.folder[data-path='INBOX'] td.local")).Text);
 
         web.SignIn("admin2");
         web.Go("/accounts");
         Assert.Empty(Driver.FindElements(By.CssSelector("tr[data-account]")));
-        foreach (var path in new[] { $"/accounts/{id}", $"/accounts/{id}/folders" })
+        foreach (var path in new[] { $"/accounts/{id}", $"/accounts/{id}/folders", $"/accounts/{id}/messages?folder=INBOX", $"/accounts/{id}/message?folder=INBOX&uid=1", $"/accounts/{id}/message/attachment?folder=INBOX&uid=1&n=0" })
         {
             web.Go(path);
             Assert.Equal("There is no such page.", Driver.FindElement(By.TagName("h1")).Text);
@@ -208,12 +226,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
             HtmlBody = $"<p>Hello</p><script>xss=1</script><img src=\"http://127.0.0.1:{port}/pixel.png\"><img src=x onerror=\"xss=1\"><a href=\"javascript:xss=1\">link</a>",
             TextBody = "Hello",
         }.ToMessageBody();
-        using (var client = await Mailbox.ConnectAsync(web.User))
-        {
-            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite);
-            await client.Inbox.AppendAsync(new MailKit.AppendRequest(message, MailKit.MessageFlags.None));
-            await client.DisconnectAsync(true);
-        }
+        await AppendToInboxAsync(message);
 
         var id = await web.AccountAsync();
         web.SignIn("admin");
@@ -348,18 +361,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.Id("save-ticks")).Click();
         // The save posts and a new page comes back: wait until the old page's box is gone, then read the new one
         // (the old box is ticked by the click alone, so reading it would prove nothing).
-        var reloaded = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, TimeSpan.FromSeconds(30));
-        reloaded.Until(d =>
-        {
-            try
-            {
-                return !box.Enabled && false;
-            }
-            catch (StaleElementReferenceException)
-            {
-                return true;
-            }
-        });
+        web.WaitUntilGone(box);
         var ticked = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, TimeSpan.FromSeconds(30));
         ticked.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         Assert.True(ticked.Until(d => d.FindElement(By.CssSelector($"tr.folder[data-path='{folder}'] input[name=sync]")).Selected));
@@ -399,6 +401,19 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         var onServer = (await Mailbox.UidsAsync(web.User, folder)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal("150", onServer);
         Assert.Equal((onServer, onServer), (row.FindElement(By.CssSelector("td.local")).Text, row.FindElement(By.CssSelector("td.server")).Text));
+
+        // Paged, newest first: page 2 holds messages 51 to 100 (UIDs 100 down to 51 of the 150), with a way back and on.
+        row.FindElement(By.CssSelector("td.name a")).Click();
+        web.Wait(By.CssSelector("a[rel=next]")).Click();
+        web.Wait(By.CssSelector("a[rel=prev]"));
+        Assert.Contains("page=2", Driver.Url, StringComparison.Ordinal);
+        var uids = Driver.FindElements(By.CssSelector("tr.message")).Select(r => long.Parse(r.GetAttribute("data-uid")!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(51, 50).Reverse().Select(u => (long)u), uids);
+        Assert.Single(Driver.FindElements(By.CssSelector("a[rel=next]")));
+        web.AssertAccessible("messages, page 2");
+        web.Go($"/accounts/{id}/messages?folder={folder}&page=3");
+        Assert.Equal(Enumerable.Range(1, 50).Reverse().Select(u => (long)u), Driver.FindElements(By.CssSelector("tr.message")).Select(r => long.Parse(r.GetAttribute("data-uid")!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Empty(Driver.FindElements(By.CssSelector("a[rel=next]")));
     }
 
     [Fact]
@@ -412,12 +427,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         var builder = new BodyBuilder { TextBody = "The scan." };
         builder.Attachments.Add("scan.bin", sent, new ContentType("application", "octet-stream"));
         message.Body = builder.ToMessageBody();
-        using (var client = await Mailbox.ConnectAsync(web.User))
-        {
-            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite);
-            await client.Inbox.AppendAsync(new MailKit.AppendRequest(message, MailKit.MessageFlags.None));
-            await client.DisconnectAsync(true);
-        }
+        await AppendToInboxAsync(message);
 
         var id = await web.AccountAsync();
         web.SignIn("admin");
@@ -448,40 +458,81 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         await using var peer = new ScriptedSmtpPeer(n => n == 1 ? SmtpPeerAct.TemporaryFailure : SmtpPeerAct.Accept);
         await web.AccountAsync();
         web.SignIn("admin");
-        web.Go("/accounts/new");
-        web.FillAccount("Retry");
-        Driver.FindElement(By.CssSelector("select[name='servers.smtpMode'] option[value=own]")).Click();
-        Driver.FindElement(By.Name("servers.smtpHost")).SendKeys("127.0.0.1");
-        var port = Driver.FindElement(By.Name("advanced.smtpPort"));
-        port.Clear();
-        port.SendKeys(peer.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Driver.FindElement(By.CssSelector("select[name='advanced.smtpSecurity'] option[value=none]")).Click();
-        Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.Url.Contains("saved=1", StringComparison.Ordinal));
-        var id = long.Parse(new Uri(Driver.Url).AbsolutePath.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
-
-        web.Go("/send");
-        Driver.FindElement(By.CssSelector($"#account option[value='{id}']")).Click();
-        Driver.FindElement(By.Id("to")).SendKeys("someone@example.test");
-        Driver.FindElement(By.Id("subject")).SendKeys("Order 12");
-        Driver.FindElement(By.Id("text")).SendKeys("Please confirm.");
-        Driver.FindElement(By.Id("send")).Click();
-        web.Wait(By.CssSelector("tr.outbox-entry"));
-        IWebElement Entry() => Driver.FindElements(By.CssSelector("tr.outbox-entry")).Single(r => r.Text.Contains("Order 12", StringComparison.Ordinal));
-        string Status() => WebHostFixture.Stable(() => Entry().GetAttribute("data-status") ?? "");
-        Assert.Equal("Retrying", Status());
+        var id = AddOwnSmtpAccount("Retry", peer.Port);
+        SendFromTheForm(id, "Order 12");
+        Assert.Equal("Retrying", OutboxStatus("Order 12"));
         Assert.Single(peer.CompleteBodies);
         web.AssertAccessible("outbox with a retrying entry");
 
-        WebHostFixture.Stable(() =>
-        {
-            Entry().FindElement(By.CssSelector("input[name=do][value=retry] ~ button")).Click();
-            return true;
-        });
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => Status() != "Retrying");
-        Assert.Equal("Sent", Status());
+        OutboxButton("Order 12", "retry");
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => OutboxStatus("Order 12") != "Retrying");
+        Assert.Equal("Sent", OutboxStatus("Order 12"));
         Assert.Equal(2, peer.CompleteBodies.Count);
-        Assert.Empty(WebHostFixture.Stable(() => Entry().FindElements(By.CssSelector("input[name=do][value=retry]"))));
+        Assert.Empty(WebHostFixture.Stable(() => OutboxEntry("Order 12").FindElements(By.CssSelector("input[name=do][value=retry]"))));
+    }
+
+    [Fact]
+    public async Task Outbox_DeliveryUnknown_ItArrivedCountsItSent_SendAgainSendsItOnceMore()
+    {
+        // The account's own SMTP server reads the first two messages to the final dot and hangs up without an answer:
+        // they may have been delivered, so the module waits for a person. Later messages it takes.
+        await using var peer = new ScriptedSmtpPeer(n => n <= 2 ? SmtpPeerAct.DropAfterFinalDot : SmtpPeerAct.Accept);
+        await web.AccountAsync();
+        web.SignIn("admin");
+        var id = AddOwnSmtpAccount("Unknown", peer.Port);
+        SendFromTheForm(id, "Order 20");
+        SendFromTheForm(id, "Order 21");
+        Assert.Equal("DeliveryUnknown", OutboxStatus("Order 20"));
+        Assert.Equal("DeliveryUnknown", OutboxStatus("Order 21"));
+        Assert.Equal(2, peer.CompleteBodies.Count);
+        web.AssertAccessible("outbox with delivery unknown");
+        web.Screenshot("outbox-unknown");
+
+        // "It arrived": counted as sent, nothing goes out again.
+        OutboxButton("Order 20", "keep");
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => OutboxStatus("Order 20") != "DeliveryUnknown");
+        Assert.Equal("Sent", OutboxStatus("Order 20"));
+        Assert.Equal(2, peer.CompleteBodies.Count);
+        Assert.Empty(WebHostFixture.Stable(() => OutboxEntry("Order 20").FindElements(By.CssSelector("input[name=do]"))));
+
+        // "Send again": the message goes out once more, and the server takes it this time.
+        OutboxButton("Order 21", "resend");
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ => OutboxStatus("Order 21") != "DeliveryUnknown");
+        Assert.Equal("Sent", OutboxStatus("Order 21"));
+        Assert.Equal(3, peer.CompleteBodies.Count);
+        Assert.Contains("Order 21", peer.CompleteBodies.Last(), StringComparison.Ordinal);
+        Assert.Equal("Sent", OutboxStatus("Order 20"));
+
+        // The other tenant's outbox does not show them.
+        web.SignIn("admin2");
+        web.Go("/outbox");
+        Assert.DoesNotContain(Driver.FindElements(By.CssSelector("tr.outbox-entry")), r => r.Text.Contains("Order 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession_AndAPageAsksForSignInAgain()
+    {
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        web.Go($"/accounts/{id}/folders");
+        Assert.NotNull(Driver.Manage().Cookies.GetCookieNamed("imapmail-session"));
+        Driver.FindElement(By.CssSelector("form[action='/signout'] button")).Click();
+
+        web.Wait(By.CssSelector("form[action='/signin']"));
+        Assert.EndsWith("/signin", new Uri(Driver.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.Null(Driver.Manage().Cookies.GetCookieNamed("imapmail-session"));
+        Assert.Empty(Driver.FindElements(By.CssSelector("form[action='/signout']")));
+        web.AssertAccessible("sign-in");
+        web.Screenshot("signin");
+
+        // Every page, an administrator's or not, now sends the browser to sign in first.
+        foreach (var path in new[] { $"/accounts/{id}/folders", $"/accounts/{id}", "/outbox", "/customers/C1" })
+        {
+            web.Go(path);
+            web.Wait(By.CssSelector("form[action='/signin']"));
+            Assert.EndsWith("/signin", new Uri(Driver.Url).AbsolutePath, StringComparison.Ordinal);
+            Assert.Empty(Driver.FindElements(By.CssSelector("tr.folder, tr.outbox-entry, tr.link")));
+        }
     }
 
     [Fact]
@@ -492,6 +543,76 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         using var response = await http.PostAsync(new Uri("/signin", UriKind.Relative), form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("imapmail-session", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Adds an account (the fixture's mailbox) whose own SMTP server is a scripted peer on loopback; returns its id.</summary>
+    private long AddOwnSmtpAccount(string name, int smtpPort)
+    {
+        web.Go("/accounts/new");
+        web.FillAccount(name);
+        Driver.FindElement(By.CssSelector("select[name='servers.smtpMode'] option[value=own]")).Click();
+        Driver.FindElement(By.Name("servers.smtpHost")).SendKeys("127.0.0.1");
+        var port = Driver.FindElement(By.Name("advanced.smtpPort"));
+        port.Clear();
+        port.SendKeys(smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Driver.FindElement(By.CssSelector("select[name='advanced.smtpSecurity'] option[value=none]")).Click();
+        Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.Url.Contains("saved=1", StringComparison.Ordinal));
+        return long.Parse(new Uri(Driver.Url).AbsolutePath.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Sends a short message from the account through the send form and waits for the outbox page it leads to.</summary>
+    private void SendFromTheForm(long accountId, string subject)
+    {
+        web.Go("/send");
+        Driver.FindElement(By.CssSelector($"#account option[value='{accountId}']")).Click();
+        Driver.FindElement(By.Id("to")).SendKeys("someone@example.test");
+        Driver.FindElement(By.Id("subject")).SendKeys(subject);
+        Driver.FindElement(By.Id("text")).SendKeys("Please confirm.");
+        Driver.FindElement(By.Id("send")).Click();
+        web.Wait(By.CssSelector("tr.outbox-entry"));
+    }
+
+    private IWebElement OutboxEntry(string subject) =>
+        Driver.FindElements(By.CssSelector("tr.outbox-entry")).Single(r => r.FindElement(By.CssSelector("td")).Text == subject);
+
+    private string OutboxStatus(string subject) => WebHostFixture.Stable(() => OutboxEntry(subject).GetAttribute("data-status") ?? "");
+
+    /// <summary>Presses the entry's button for a decision (<c>retry</c>, <c>resend</c>, <c>keep</c>).</summary>
+    private void OutboxButton(string subject, string decision) => WebHostFixture.Stable(() =>
+    {
+        OutboxEntry(subject).FindElement(By.CssSelector($"input[name=do][value={decision}] ~ button")).Click();
+        return true;
+    });
+
+    /// <summary>Posts a form the page does not offer, built in the page with the signed-in user's own anti-forgery token.</summary>
+    private void PostByHand(string action, params (string Name, string Value)[] fields)
+    {
+        var script = """
+            var token = document.querySelector('form[action="/signout"] input[type=hidden]');
+            var form = document.createElement('form');
+            form.method = 'post';
+            form.action = arguments[0];
+            form.appendChild(token.cloneNode());
+            for (var i = 1; i < arguments.length; i += 2) {
+              var input = document.createElement('input');
+              input.type = 'hidden'; input.name = arguments[i]; input.value = arguments[i + 1];
+              form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+            """;
+        var old = Driver.FindElement(By.TagName("h1"));
+        ((IJavaScriptExecutor)Driver).ExecuteScript(script, [action, .. fields.SelectMany(f => new object[] { f.Name, f.Value })]);
+        web.WaitUntilGone(old);
+    }
+
+    private async Task AppendToInboxAsync(MimeMessage message)
+    {
+        using var client = await Mailbox.ConnectAsync(web.User);
+        await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadWrite);
+        await client.Inbox.AppendAsync(new MailKit.AppendRequest(message, MailKit.MessageFlags.None));
+        await client.DisconnectAsync(true);
     }
 
     private void AssertNoScriptRan() =>
