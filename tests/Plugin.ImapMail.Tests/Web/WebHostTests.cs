@@ -73,6 +73,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.Id("download")).Click();
         var done = web.Wait(By.CssSelector("#progress-text.done, #progress-text.error"), 60);
         Assert.Contains("done", done.GetAttribute("class"), StringComparison.Ordinal);
+        web.AssertAccessible("download progress, finished");
         web.Screenshot("download-progress");
 
         web.Go($"/accounts/{id}/folders");
@@ -189,9 +190,54 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElement(By.Id("confirm")).Click();
         var result = web.Wait(By.Id("result"));
         Assert.Contains("3", result.Text, StringComparison.Ordinal);
+        web.AssertAccessible("purge result");
 
         var after = await Mailbox.UidsAsync(web.User, "INBOX");
         Assert.Equal(before.Except(uids).OrderBy(u => u), after.OrderBy(u => u));
+    }
+
+    [Fact]
+    public async Task MessageActions_ReadFlagArchiveUndelete_ReachTheServer()
+    {
+        const string subject = "Actions 15";
+        await AppendToInboxAsync(Mailbox.Simple("kari@acme.no", web.User.Name + "@example.test", subject));
+        using (var client = await Mailbox.ConnectAsync(web.User))
+        {
+            await Mailbox.GetOrCreateFolderAsync(client, "Archive");
+            await client.DisconnectAsync(true);
+        }
+
+        var id = await web.AccountAsync();
+        web.SignIn("admin");
+        Download(id);
+        web.Go($"/accounts/{id}/messages?folder=INBOX");
+        var uid = uint.Parse(Driver.FindElements(By.CssSelector("tr.message")).First(r => r.FindElement(By.CssSelector("td a")).Text == subject).GetAttribute("data-uid")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("unread", Driver.FindElement(By.CssSelector($"tr[data-uid='{uid}']")).GetAttribute("class"), StringComparison.Ordinal);
+
+        // Each button changes the message on the server, and the list shows the opposite button next.
+        async Task<MailKit.MessageFlags> ActAsync(string action, string next)
+        {
+            Driver.FindElement(By.CssSelector($"tr[data-uid='{uid}'] button[data-action={action}]")).Click();
+            web.Wait(By.CssSelector($"tr[data-uid='{uid}'] button[data-action={next}]"));
+            using var client = await Mailbox.ConnectAsync(web.User);
+            await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+            var summary = Assert.Single(await client.Inbox.FetchAsync(new[] { new MailKit.UniqueId(uid) }, new MailKit.FetchRequest(MailKit.MessageSummaryItems.Flags)));
+            await client.DisconnectAsync(true);
+            return summary.Flags ?? MailKit.MessageFlags.None;
+        }
+
+        Assert.True((await ActAsync("Read", "Unread")).HasFlag(MailKit.MessageFlags.Seen));
+        Assert.True((await ActAsync("Flag", "Unflag")).HasFlag(MailKit.MessageFlags.Flagged));
+        Assert.Contains(Driver.FindElements(By.CssSelector($"tr[data-uid='{uid}'] .tag")), t => string.Equals(t.Text, "Flagged", StringComparison.OrdinalIgnoreCase));
+
+        // Archive: a copy in the Archive folder, and the one here marked deleted (struck through) until the folder is purged.
+        Assert.True((await ActAsync("Archive", "Undelete")).HasFlag(MailKit.MessageFlags.Deleted));
+        Assert.Single(Driver.FindElements(By.CssSelector($"tr.deleted[data-uid='{uid}'] s a")));
+        Assert.Equal(subject, (await SendScenario.WaitForAsync(web.User, "Archive", MailKit.Search.SearchQuery.SubjectContains(subject))).Subject);
+
+        // Undone, so the message leaves no mark for the other tests of this mailbox (Purge counts what is deleted).
+        Assert.False((await ActAsync("Undelete", "Delete")).HasFlag(MailKit.MessageFlags.Deleted));
+        Assert.False((await ActAsync("Unflag", "Flag")).HasFlag(MailKit.MessageFlags.Flagged));
     }
 
     [Fact]
