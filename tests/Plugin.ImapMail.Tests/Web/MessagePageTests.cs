@@ -78,6 +78,20 @@ public sealed class MessagePageTests
         Assert.Equal(ImapMailErrorKind.NotFound, error.Kind);
     }
 
+    [Fact]
+    [Trait("Tier", "Fast")]
+    public async Task AnImplementationWrittenBeforePaging_StillAnswersAPage_ThroughTheDefault()
+    {
+        IMailboxService old = new LimitOnlyMailbox(120);
+
+        var second = await old.GetMessagePageAsync(1, "INBOX", PageSize, PageSize);
+        Assert.Equal(Enumerable.Range(0, PageSize).Select(i => 70L - i), second.Messages.Select(m => m.Uid));
+        Assert.True(second.HasMore);
+        var last = await old.GetMessagePageAsync(1, "INBOX", 100, PageSize);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => 20L - i), last.Messages.Select(m => m.Uid));
+        Assert.False(last.HasMore);
+    }
+
     /// <summary>An account with one folder of <paramref name="count"/> indexed messages, UIDs 1 to count, written in one statement.</summary>
     private static async Task<(long AccountId, string FolderPath)> SeedAsync(ModuleHarness harness, CountingDatabase database, int count)
     {
@@ -107,6 +121,19 @@ public sealed class MessagePageTests
         }
 
         return (accountId, path);
+    }
+
+    /// <summary>A mailbox service as written before <see cref="IMailboxService.GetMessagePageAsync"/>: a folder of UIDs 1 to count, listed by a limit only.</summary>
+    private sealed class LimitOnlyMailbox(int count) : IMailboxService
+    {
+        public Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<MessageHeader>> GetMessagesAsync(long accountId, string folderPath, int limit = 100, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<MessageHeader>>(Enumerable.Range(0, Math.Min(limit, count)).Select(i => new MessageHeader(count - i, null, null, null, null, null, [], 0, false, null)).ToList());
+
+        public Task<Stream> OpenMessageAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<MessageHeader?> ApplyAsync(long accountId, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 
     /// <summary>The test database, counting the rows every query hands the module while <see cref="CountAsync"/> runs.</summary>
