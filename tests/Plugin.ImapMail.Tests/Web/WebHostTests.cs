@@ -155,6 +155,16 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Assert.Equal(["Generelt", "Servere", "Mapper", "Kvitteringer", "Avansert"], Driver.FindElements(By.CssSelector("nav.tabs a")).Select(a => a.Text));
         web.AssertAccessible("editor in Norwegian");
         web.Screenshot("account-editor-nb");
+        // The module's states too: a folder's role in Norwegian words, not the identifier.
+        web.Go($"/accounts/{id}/folders");
+        if (Driver.FindElements(By.CssSelector("tr.folder[data-path='INBOX']")).Count == 0)
+        {
+            Download(id);
+            web.Go($"/accounts/{id}/folders");
+        }
+
+        Assert.Equal("Innboks", Driver.FindElement(By.CssSelector("tr.folder[data-path='INBOX'] td.role")).Text);
+        web.Go($"/accounts/{id}");
         Driver.FindElement(By.CssSelector("form[action='/language'] button")).Click();
         web.Wait(By.CssSelector("html[lang=en]"));
     }
@@ -528,6 +538,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         SendFromTheForm(id, "Order 21");
         Assert.Equal("DeliveryUnknown", OutboxStatus("Order 20"));
         Assert.Equal("DeliveryUnknown", OutboxStatus("Order 21"));
+        Assert.StartsWith("Delivery unknown\n", OutboxEntry("Order 21").FindElement(By.CssSelector("td.status")).Text, StringComparison.Ordinal);
         Assert.Equal(2, peer.CompleteBodies.Count);
         web.AssertAccessible("outbox with delivery unknown");
         web.Screenshot("outbox-unknown");
