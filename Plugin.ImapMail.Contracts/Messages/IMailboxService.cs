@@ -26,8 +26,8 @@ public interface IMailboxService
 
     /// <summary>
     /// One page of a folder's messages from the local index, newest first: the <paramref name="limit"/> messages after
-    /// the <paramref name="offset"/> newest. Only the page's rows are read, so a page of a 60,000-message folder costs
-    /// what a page of a small one does.
+    /// the <paramref name="offset"/> newest. Only the page's rows are handed over, read in index order (the folder is
+    /// never sorted as a whole), so the first pages of a 60,000-message folder cost what those of a small one do.
     /// </summary>
     /// <param name="accountId">The account.</param>
     /// <param name="folderPath">The folder.</param>
