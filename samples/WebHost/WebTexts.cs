@@ -120,6 +120,12 @@ internal static class WebTexts
         ["ImagesBlocked"] = ("Remote images are blocked.", "Eksterne bilder er blokkert."),
         ["MessageBody"] = ("Message text", "Meldingstekst"),
 
+        ["ReceiptAsked"] = ("The sender asks for a read receipt, to {0}.", "Avsenderen ber om lesebekreftelse, til {0}."),
+        ["ReceiptOutside"] = ("That address is outside the company's mail domains.", "Adressen er utenfor firmaets e-postdomener."),
+        ["ReceiptReturnPath"] = ("It is not the address the message came from (Return-Path).", "Det er ikke adressen meldingen kom fra (Return-Path)."),
+        ["ReceiptSend"] = ("Send read receipt", "Send lesebekreftelse"),
+        ["ReceiptDecline"] = ("Do not send", "Ikke send"),
+
         // The module's states (its enums) in the user's words rather than their identifiers: see Say.
         ["FolderRole_None"] = ("–", "–"),
         ["FolderRole_Inbox"] = ("Inbox", "Innboks"),

@@ -187,9 +187,10 @@ public sealed class WebHostFixture : IAsyncLifetime
         Wait(By.CssSelector("form[action='/signout']"));
     }
 
-    /// <summary>Fills the tabs for the fixture's mailbox (leaving out <paramref name="skip"/>) and presses <paramref name="button"/>.</summary>
-    public void FillAccount(string name, string? skip = null)
+    /// <summary>Fills the tabs for the fixture's mailbox or <paramref name="mailbox"/> (leaving out <paramref name="skip"/>).</summary>
+    internal void FillAccount(string name, string? skip = null, TestUser? mailbox = null)
     {
+        var user = mailbox ?? User;
         void Type(string key, string value)
         {
             if (key == skip)
@@ -203,10 +204,10 @@ public sealed class WebHostFixture : IAsyncLifetime
         }
 
         Type("general.name", name);
-        Type("general.email", PostfixServer.Address(User));
+        Type("general.email", PostfixServer.Address(user));
         Type("servers.imapHost", Server.Host);
-        Type("servers.imapUser", User.Name);
-        Type("servers.imapPassword", User.Password);
+        Type("servers.imapUser", user.Name);
+        Type("servers.imapPassword", user.Password);
         Type("advanced.imapPort", Server.ImapPort.ToString(CultureInfo.InvariantCulture));
         Driver.FindElement(By.CssSelector("select[name='advanced.imapSecurity'] option[value=none]")).Click();
     }

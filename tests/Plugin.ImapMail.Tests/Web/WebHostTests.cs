@@ -392,6 +392,52 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
     }
 
     [Fact]
+    public async Task ReadReceipt_AskedOnTheMessagePage_SentByTheReader_ShowsReadInTheSendersOutbox()
+    {
+        const string subject = "Read me 15";
+        var id = await web.AccountAsync();
+        var reader = web.Server.AddUser("web-reader");
+        web.SignIn("admin");
+        web.Go("/accounts/new");
+        web.FillAccount("Reader", mailbox: reader);
+        Driver.FindElement(By.CssSelector("select[name='receipts.answerRead'] option[value=ask]")).Click();
+        Driver.FindElement(By.CssSelector("button[name=do][value=save]")).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.Url.Contains("saved=1", StringComparison.Ordinal));
+        var readerId = long.Parse(new Uri(Driver.Url).AbsolutePath.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+
+        // The sender asks for a read receipt on the send form.
+        web.Go("/send");
+        Driver.FindElement(By.CssSelector($"#account option[value='{id}']")).Click();
+        Driver.FindElement(By.Id("to")).SendKeys(PostfixServer.Address(reader));
+        Driver.FindElement(By.Id("subject")).SendKeys(subject);
+        Driver.FindElement(By.Id("text")).SendKeys("Tell me when you have read it.");
+        Driver.FindElement(By.Id("read")).Click();
+        Driver.FindElement(By.Id("send")).Click();
+        web.Wait(By.CssSelector("tr.outbox-entry"));
+        await SendScenario.WaitForAsync(reader, "INBOX", MailKit.Search.SearchQuery.SubjectContains(subject), diagnostics: web.Postfix.ReadLog);
+
+        // The reader's account says "ask": the message page asks, and Send read receipt answers once.
+        Download(readerId);
+        web.Go($"/accounts/{readerId}/messages?folder=INBOX");
+        Driver.FindElements(By.CssSelector("tr.message td a")).First(a => a.Text == subject).Click();
+        var question = web.Wait(By.Id("read-receipt"));
+        Assert.Contains(PostfixServer.Address(web.User), question.Text, StringComparison.OrdinalIgnoreCase);
+        web.AssertAccessible("message asking for a read receipt");
+        web.Screenshot("read-receipt");
+        Driver.FindElement(By.Id("receipt-send")).Click();
+        web.WaitUntilGone(question);
+        web.Wait(By.Id("subject"));
+        Assert.Empty(Driver.FindElements(By.Id("read-receipt")));
+
+        // The receipt reaches the sender's mailbox; after a Download the outbox shows the message as read, with the report.
+        await SendScenario.WaitForAsync(web.User, "INBOX", MailKit.Search.SearchQuery.SubjectContains(subject), diagnostics: web.Postfix.ReadLog);
+        Download(id);
+        web.Go("/outbox");
+        Assert.Equal("Read", OutboxStatus(subject));
+        Assert.Contains("Read: ", OutboxEntry(subject).FindElement(By.CssSelector("td.reports")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TickAFolder_SaveAndDownload_ShowsProgressWhileRunning_AndTheLocalCountMatchesTheServer()
     {
         const string folder = "Projects";
