@@ -182,7 +182,7 @@ internal static class MessagePages
         }
         else
         {
-            html = $"<pre>{Html.E(message.TextBody)}</pre>";
+            html = $"<pre>{Html.Lines(message.TextBody)}</pre>";
         }
 
         var headers = context.Response.Headers;

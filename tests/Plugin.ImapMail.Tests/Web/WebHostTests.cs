@@ -526,7 +526,7 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         var message = new MimeMessage { Subject = "Scan attached" };
         message.From.Add(new MailboxAddress("Scanner", "scanner@example.test"));
         message.To.Add(MailboxAddress.Parse(web.User.Name + "@example.test"));
-        var builder = new BodyBuilder { TextBody = "The scan." };
+        var builder = new BodyBuilder { TextBody = "The scan.\r\nPage\t2 of 2.\u0007" };
         builder.Attachments.Add("scan.bin", sent, new ContentType("application", "octet-stream"));
         message.Body = builder.ToMessageBody();
         await AppendToInboxAsync(message);
@@ -538,6 +538,14 @@ public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixt
         Driver.FindElements(By.CssSelector("tr.message td a")).First(a => a.Text == "Scan attached").Click();
         var link = web.Wait(By.CssSelector("a[download]"));
         Assert.Equal("scan.bin", link.Text);
+
+        // The text body keeps its lines and tabs; other control characters are shown, not obeyed.
+        Driver.SwitchTo().Frame(web.Wait(By.Id("body")));
+        web.Wait(By.TagName("pre"));
+        // The page's own text (WebDriver's visible text would turn the tab into a space).
+        var shown = (string)((IJavaScriptExecutor)Driver).ExecuteScript("return document.querySelector('pre').textContent;")!;
+        Assert.Equal("The scan.\nPage\t2 of 2.\\u0007", shown.TrimEnd('\n'));
+        Driver.SwitchTo().DefaultContent();
 
         // Clicked like a user does: Chromium saves it into a folder of this run, with the bytes of the attachment.
         var folder = TestEnvironment.NewFolder("web-downloads");
