@@ -4,6 +4,7 @@ namespace Plugin.ImapMail.Messages;
 
 /// <summary>Folders and messages for the mail module: reads from the local store, actions on the server first.</summary>
 internal sealed class MailboxService(
+    IHostDatabase database,
     AccountStore accounts,
     FolderStore folders,
     MessageStore messages,
@@ -28,6 +29,28 @@ internal sealed class MailboxService(
         var (_, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
         var rows = await messages.ListAsync(accountId, folder.Id, limit, cancellationToken);
         return rows.Select(ToHeader).ToList();
+    }
+
+    public async Task<MessagePage> GetMessagePageAsync(long accountId, string folderPath, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, IMailboxService.MaxPageSize);
+        var (_, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
+        // Note: this query belongs in MessageStore (as ListPageAsync) and is here only while another branch owns Storage.
+        // One row more than the page says whether older messages follow; the index on (tenant, account, folder, uid)
+        // hands the rows over in order, so no more than offset + limit + 1 of them are visited.
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<IndexedMessage>(new CommandDefinition(
+            """
+            SELECT * FROM imapmail_message
+             WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId
+             ORDER BY uid DESC
+             LIMIT @take OFFSET @offset
+            """,
+            new { tenant = tenant.TenantId, accountId, folderId = folder.Id, take = limit + 1, offset },
+            cancellationToken: cancellationToken))).ToList();
+        return new MessagePage(rows.Take(limit).Select(ToHeader).ToList(), offset, rows.Count > limit);
     }
 
     public async Task<Stream> OpenMessageAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken = default)
@@ -66,12 +89,8 @@ internal sealed class MailboxService(
     private async Task<Stream> OpenMessageAsync(Account account, StoredFolder folder, string folderPath, long uid, CancellationToken cancellationToken)
     {
         var accountId = account.Id;
-        var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
-            ?? throw MessageNotFound(folderPath, uid);
-
-        using var client = await connector.OpenImapAsync(account, cancellationToken);
-        var mailFolder = await client.GetFolderAsync(folderPath, cancellationToken);
-        await mailFolder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        var (message, client, mailFolder) = await OpenOnServerAsync(account, folder, folderPath, uid, cancellationToken);
+        using var _ = client;
         if (mailFolder.UidValidity != message.Uidvalidity)
         {
             return await bodyCache.GetAsync(accountId, message.LinkKey, cancellationToken) ?? throw MessageNotFound(folderPath, uid);
@@ -172,14 +191,11 @@ internal sealed class MailboxService(
     private async Task<MessageHeader?> ApplyAsync(Account account, StoredFolder folder, string folderPath, long uid, MessageAction action, CancellationToken cancellationToken)
     {
         var accountId = account.Id;
-        var message = await messages.GetAsync(accountId, folder.Id, uid, cancellationToken)
-            ?? throw MessageNotFound(folderPath, uid);
-
-        using var client = await connector.OpenImapAsync(account, cancellationToken);
-        var mailFolder = await client.GetFolderAsync(folderPath, cancellationToken);
-        await mailFolder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        var (message, client, mailFolder) = await OpenOnServerAsync(account, folder, folderPath, uid, cancellationToken);
+        using var _ = client;
         if (mailFolder.UidValidity != message.Uidvalidity)
         {
+            // The UID now names another message (or none): the indexed one is not there to act on.
             throw MessageNotFound(folderPath, uid);
         }
 
@@ -237,20 +253,29 @@ internal sealed class MailboxService(
         var keywords = MessageSummaryMapper.StoredKeywords(summary.Keywords);
         await messages.UpdateFlagsAsync(accountId, folder.Id, message.Uidvalidity, [new FlagChange(uid, flags, keywords, summary.ModSeq is { } m ? (long)m : null)], cancellationToken);
         await client.DisconnectAsync(true, cancellationToken);
-        return ToHeader(new IndexedMessage
+        return ToHeader(message) with { Flags = FlagNames(flags, keywords) };
+    }
+
+    /// <summary>
+    /// The indexed message, and its folder opened read-write on a new connection the caller disposes. The caller checks
+    /// the folder's UIDVALIDITY against the message's: when they differ, the UID no longer names this message.
+    /// </summary>
+    private async Task<(IndexedMessage Message, ImapClient Client, IMailFolder Folder)> OpenOnServerAsync(Account account, StoredFolder folder, string folderPath, long uid, CancellationToken cancellationToken)
+    {
+        var message = await messages.GetAsync(account.Id, folder.Id, uid, cancellationToken)
+            ?? throw MessageNotFound(folderPath, uid);
+        var client = await connector.OpenImapAsync(account, cancellationToken);
+        try
         {
-            Uid = uid,
-            MessageId = message.MessageId,
-            FromAddr = message.FromAddr,
-            FromName = message.FromName,
-            Subject = message.Subject,
-            SentAt = message.SentAt,
-            Flags = flags,
-            Keywords = keywords,
-            Size = message.Size,
-            HasAttachments = message.HasAttachments,
-            Preview = message.Preview,
-        });
+            var mailFolder = await client.GetFolderAsync(folderPath, cancellationToken);
+            await mailFolder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+            return (message, client, mailFolder);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     internal static MessageHeader ToHeader(IndexedMessage m) => new(

@@ -26,7 +26,7 @@ internal static class CrmPages
         b.Append(CultureInfo.InvariantCulture, $"""<h2>{Html.E(culture.T("LinkedTo"))}</h2><ul class="links">""");
         foreach (var l in links)
         {
-            b.Append(CultureInfo.InvariantCulture, $"""<li data-customer="{Html.Attr(l.CustomerId)}"><a href="/customers/{Html.Url(l.CustomerId)}">{Html.E(l.CustomerId)}</a> ({Html.E(l.Reason.ToString())}) {Unlink(context, culture, l, $"/accounts/{accountId}/message?folder={Html.Url(folder)}&uid={uid}")}</li>""");
+            b.Append(CultureInfo.InvariantCulture, $"""<li data-customer="{Html.Attr(l.CustomerId)}"><a href="/customers/{Html.Url(l.CustomerId)}">{Html.E(l.CustomerId)}</a> ({Html.E(culture.Say(l.Reason))}) {Unlink(context, culture, l, $"/accounts/{accountId}/message?folder={Html.Url(folder)}&uid={uid}")}</li>""");
         }
 
         b.Append("</ul>");
@@ -57,7 +57,7 @@ internal static class CrmPages
             {
                 var subject = Html.E(string.IsNullOrEmpty(l.Subject) ? culture.T("NoSubject") : l.Subject);
                 var shown = l.FolderPath is { } f && l.Uid is { } u ? $"""<a href="/accounts/{l.AccountId}/message?folder={Html.Url(f)}&amp;uid={u}">{subject}</a>""" : subject;
-                b.Append(CultureInfo.InvariantCulture, $"""<tr class="link" data-reason="{l.Reason}"><td>{shown}</td><td>{Html.E(l.FolderPath)}</td><td class="reason">{Html.E(l.Reason.ToString())}</td><td>{Unlink(context, culture, l, "/customers/" + Html.Url(customer))}</td></tr>""");
+                b.Append(CultureInfo.InvariantCulture, $"""<tr class="link" data-reason="{l.Reason}"><td>{shown}</td><td>{Html.E(l.FolderPath)}</td><td class="reason">{Html.E(culture.Say(l.Reason))}</td><td>{Unlink(context, culture, l, "/customers/" + Html.Url(customer))}</td></tr>""");
             }
 
             b.Append("</tbody></table>");

@@ -12,6 +12,10 @@ internal static class Html
     /// <summary>Text shown as text: control characters made visible (the module's <see cref="DisplayText"/>), then HTML-encoded.</summary>
     public static string E(string? text) => WebUtility.HtmlEncode(DisplayText.Of(text));
 
+    /// <summary>Text of several lines (a message's text body): line breaks and tabs kept, everything else as <see cref="E"/> shows it.</summary>
+    public static string Lines(string? text) =>
+        string.Join("\n", (text ?? "").Split('\n').Select(line => string.Join("\t", line.TrimEnd('\r').Split('\t').Select(E))));
+
     public static string Attr(string? text) => WebUtility.HtmlEncode(text ?? "");
 
     public static string Url(string? text) => Uri.EscapeDataString(text ?? "");

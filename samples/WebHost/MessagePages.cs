@@ -3,6 +3,7 @@ using System.Text;
 using Ganss.Xss;
 using MimeKit;
 using Plugin.ImapMail.Contracts.Folders;
+using Plugin.ImapMail.Contracts.Mail;
 using Plugin.ImapMail.Contracts.Messages;
 
 namespace WebHost;
@@ -19,6 +20,7 @@ internal static class MessagePages
         app.MapGet("/accounts/{id:long}/message", ShowAsync);
         app.MapGet("/accounts/{id:long}/message/body", BodyAsync);
         app.MapGet("/accounts/{id:long}/message/attachment", AttachmentAsync);
+        app.MapPost("/accounts/{id:long}/message/receipt", AnswerReceiptAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ModuleHost module, long id, string folder, int? page)
@@ -26,14 +28,13 @@ internal static class MessagePages
         var user = WebApp.User(context);
         var culture = user.Culture;
         await AccountPages.RequireAccountAsync(context, module, id, administrator: false);
-        var number = Math.Max(1, page ?? 1);
+        var number = Math.Clamp(page ?? 1, 1, int.MaxValue / PageSize);
         await using var scope = module.Scope();
         var mailbox = scope.ServiceProvider.GetRequiredService<IMailboxService>();
-        // Note: the contract pages by a limit only (newest first): page N asks for N pages and shows the last. The first page,
-        // what opening a folder shows, costs the same in a 60,000-message folder as in a small one.
-        var fetched = await mailbox.GetMessagesAsync(id, folder, (number * PageSize) + 1, context.RequestAborted);
-        var shown = fetched.Skip((number - 1) * PageSize).Take(PageSize).ToList();
-        var hasNext = fetched.Count > number * PageSize;
+        // The module hands over the page's rows only (with an offset), not every row before them.
+        var result = await mailbox.GetMessagePageAsync(id, folder, (number - 1) * PageSize, PageSize, context.RequestAborted);
+        var shown = result.Messages;
+        var hasNext = result.HasMore;
         var q = $"folder={Html.Url(folder)}";
 
         var body = new StringBuilder();
@@ -99,6 +100,7 @@ internal static class MessagePages
         var q = $"folder={Html.Url(folder)}&amp;uid={uid}";
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"""<dl class="headers"><dt>{Html.E(culture.T("From"))}</dt><dd>{Html.E(message.From.ToString())}</dd><dt>{Html.E(culture.T("Subject"))}</dt><dd id="subject">{Html.E(message.Subject)}</dd><dt>{Html.E(culture.T("Date"))}</dt><dd>{Html.E(message.Date.ToLocalTime().ToString("g", culture))}</dd></dl>""");
+        body.Append(await ReadReceiptQuestionAsync(context, module, id, folder, uid, culture));
         if (images != 1)
         {
             body.Append(CultureInfo.InvariantCulture, $"""<p>{Html.E(culture.T("ImagesBlocked"))} <a id="show-images" href="/accounts/{id}/message?{q}&amp;images=1">{Html.E(culture.T("ShowImages"))}</a></p>""");
@@ -120,6 +122,41 @@ internal static class MessagePages
         body.Append(await CrmPages.MessageLinksAsync(context, module, id, folder, uid));
         body.Append(CultureInfo.InvariantCulture, $"""<p><a href="/accounts/{id}/messages?folder={Html.Url(folder)}">{Html.E(culture.T("Messages"))}</a></p>""");
         return Html.Page(context, string.IsNullOrEmpty(message.Subject) ? culture.T("NoSubject") : DisplayText.Of(message.Subject), body.ToString());
+    }
+
+    /// <summary>Under the Receipts tab's "ask": the sender's request for a read receipt, and the user's two answers.</summary>
+    private static async Task<string> ReadReceiptQuestionAsync(HttpContext context, ModuleHost module, long id, string folder, long uid, CultureInfo culture)
+    {
+        await using var scope = module.Scope();
+        var request = await scope.ServiceProvider.GetRequiredService<IReadReceipts>().GetRequestAsync(id, folder, uid, context.RequestAborted);
+        if (request is not { Policy: "ask" })
+        {
+            return "";
+        }
+
+        // RFC 8098: the user is told when the receipt would leave the company or go elsewhere than the Return-Path.
+        var question = culture.T("ReceiptAsked", request.NotifyAddress)
+            + (request.OutsideTenantDomains ? " " + culture.T("ReceiptOutside") : "")
+            + (request.ReturnPathDiffers ? " " + culture.T("ReceiptReturnPath") : "");
+        string Answer(string what, string label) => Html.Form(context, $"/accounts/{id}/message/receipt",
+            $"""<input type="hidden" name="folder" value="{Html.Attr(folder)}"><input type="hidden" name="uid" value="{uid}"><input type="hidden" name="do" value="{what}"><button type="submit" id="receipt-{what}">{Html.E(culture.T(label))}</button>""",
+            "class=\"inline\"");
+        return $"""<div id="read-receipt" class="notice"><p>{Html.E(question)}</p>{Answer("send", "ReceiptSend")} {Answer("decline", "ReceiptDecline")}</div>""";
+    }
+
+    private static async Task<IResult> AnswerReceiptAsync(HttpContext context, ModuleHost module, long id)
+    {
+        await AccountPages.RequireAccountAsync(context, module, id, administrator: false);
+        var form = await WebApp.FormAsync(context);
+        var folder = form["folder"].ToString();
+        if (!long.TryParse(form["uid"], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) || form["do"] is not { Count: 1 } answer || answer[0] is not ("send" or "decline"))
+        {
+            throw new NotFoundException();
+        }
+
+        await using var scope = module.Scope();
+        await scope.ServiceProvider.GetRequiredService<IReadReceipts>().AnswerAsync(id, folder, uid, answer[0] == "send", context.RequestAborted);
+        return Results.Redirect($"/accounts/{id}/message?folder={Html.Url(folder)}&uid={uid}");
     }
 
     private static async Task<IResult> BodyAsync(HttpContext context, ModuleHost module, long id, string folder, long uid, int? images)
@@ -145,7 +182,7 @@ internal static class MessagePages
         }
         else
         {
-            html = $"<pre>{Html.E(message.TextBody)}</pre>";
+            html = $"<pre>{Html.Lines(message.TextBody)}</pre>";
         }
 
         var headers = context.Response.Headers;

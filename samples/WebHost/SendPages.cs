@@ -81,14 +81,14 @@ internal static class SendPages
             b.Append(CultureInfo.InvariantCulture, $"""<table class="outbox"><caption>{Html.E(culture.T("Outbox"))}</caption><thead><tr><th scope="col">{Html.E(culture.T("Subject"))}</th><th scope="col">{Html.E(culture.T("Recipients"))}</th><th scope="col">{Html.E(culture.T("Status"))}</th><th scope="col">{Html.E(culture.T("Attempts"))}</th><th scope="col">{Html.E(culture.T("SentCopy"))}</th><th scope="col">{Html.E(culture.T("Reports"))}</th><th scope="col">{Html.E(culture.T("Commands"))}</th></tr></thead><tbody>""");
             foreach (var e in entries)
             {
-                var reports = string.Join("<br>", e.Reports.Select(r => $"{Html.E(r.Kind.ToString())}: {Html.E(r.Recipient)}{(r.Detail is null ? "" : " – " + Html.E(r.Detail))}"));
+                var reports = string.Join("<br>", e.Reports.Select(r => $"{Html.E(culture.Say(r.Kind))}: {Html.E(r.Recipient)}{(r.Detail is null ? "" : " – " + Html.E(r.Detail))}"));
                 var actions = e.Status switch
                 {
                     OutgoingStatus.Retrying or OutgoingStatus.Failed or OutgoingStatus.ActionRequired => Action(context, culture, e.OutboxId, "retry", "Retry"),
                     OutgoingStatus.DeliveryUnknown => Action(context, culture, e.OutboxId, "resend", "Resend") + Action(context, culture, e.OutboxId, "keep", "DontResend"),
                     _ => "",
                 };
-                b.Append(CultureInfo.InvariantCulture, $"""<tr class="outbox-entry" data-id="{e.OutboxId}" data-status="{e.Status}"><td>{Html.E(e.Subject)}</td><td>{Html.E(string.Join(", ", e.Recipients))}</td><td class="status">{Html.E(e.Status.ToString())}{(e.Reason is null ? "" : $"<br><small>{Html.E(e.Reason)}</small>")}</td><td>{e.Attempts}</td><td>{Html.E(e.SentCopy.ToString())}</td><td class="reports">{reports}</td><td>{actions}</td></tr>""");
+                b.Append(CultureInfo.InvariantCulture, $"""<tr class="outbox-entry" data-id="{e.OutboxId}" data-status="{e.Status}"><td>{Html.E(e.Subject)}</td><td>{Html.E(string.Join(", ", e.Recipients))}</td><td class="status">{Html.E(culture.Say(e.Status))}{(e.Reason is null ? "" : $"<br><small>{Html.E(e.Reason)}</small>")}</td><td>{e.Attempts}</td><td>{Html.E(culture.Say(e.SentCopy))}</td><td class="reports">{reports}</td><td>{actions}</td></tr>""");
             }
 
             b.Append("</tbody></table>");

@@ -33,6 +33,8 @@ internal static class WebApp
         builder.Services.AddSingleton(new ModuleHost(module, database, plugin));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<DownloadJobs>();
+        var sessions = new WebSessions();
+        builder.Services.AddSingleton(sessions);
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "imapmail-af");
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
@@ -41,6 +43,16 @@ internal static class WebApp
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.LoginPath = "/signin";
             o.AccessDeniedPath = "/refused";
+            // A cookie of a session that was signed out is no longer a signed-in user.
+            o.Events.OnValidatePrincipal = context =>
+            {
+                if (!sessions.IsOpen(context.Principal?.FindFirstValue(WebSessions.Claim)))
+                {
+                    context.RejectPrincipal();
+                }
+
+                return Task.CompletedTask;
+            };
         });
         builder.Services.AddAuthorization();
 
@@ -74,9 +86,10 @@ internal static class WebApp
         app.MapGet("/", () => Results.Redirect("/accounts"));
         app.MapGet("/signin", (HttpContext context) => SignInPage(context, null));
         app.MapPost("/signin", SignInAsync);
-        app.MapPost("/signout", async (HttpContext context) =>
+        app.MapPost("/signout", async (HttpContext context, WebSessions sessions) =>
         {
             await FormAsync(context);
+            sessions.End(context.User.FindFirstValue(WebSessions.Claim));
             await context.SignOutAsync();
             return Results.Redirect("/signin");
         });
@@ -108,7 +121,7 @@ internal static class WebApp
         return Html.Page(context, culture.T("SignIn"), body, error is null ? 200 : 401);
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, WebOptions options)
+    private static async Task<IResult> SignInAsync(HttpContext context, WebOptions options, WebSessions sessions)
     {
         var form = await FormAsync(context);
         if (DemoUsers.Check(form["name"], form["password"], options.Password) is not { } user)
@@ -122,6 +135,7 @@ internal static class WebApp
             new Claim("tenant", user.TenantId.ToString(CultureInfo.InvariantCulture)),
             new Claim("tenantName", user.TenantName),
             new Claim(ClaimTypes.Role, user.IsAdministrator ? "administrator" : "user"),
+            new Claim(WebSessions.Claim, sessions.Open()),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(new ClaimsPrincipal(identity));
         return Results.Redirect("/accounts");

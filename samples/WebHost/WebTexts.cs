@@ -119,12 +119,59 @@ internal static class WebTexts
         ["ShowImages"] = ("Show remote images", "Vis eksterne bilder"),
         ["ImagesBlocked"] = ("Remote images are blocked.", "Eksterne bilder er blokkert."),
         ["MessageBody"] = ("Message text", "Meldingstekst"),
+
+        ["ReceiptAsked"] = ("The sender asks for a read receipt, to {0}.", "Avsenderen ber om lesebekreftelse, til {0}."),
+        ["ReceiptOutside"] = ("That address is outside the company's mail domains.", "Adressen er utenfor firmaets e-postdomener."),
+        ["ReceiptReturnPath"] = ("It is not the address the message came from (Return-Path).", "Det er ikke adressen meldingen kom fra (Return-Path)."),
+        ["ReceiptSend"] = ("Send read receipt", "Send lesebekreftelse"),
+        ["ReceiptDecline"] = ("Do not send", "Ikke send"),
+
+        // The module's states (its enums) in the user's words rather than their identifiers: see Say.
+        ["FolderRole_None"] = ("–", "–"),
+        ["FolderRole_Inbox"] = ("Inbox", "Innboks"),
+        ["FolderRole_Sent"] = ("Sent", "Sendt"),
+        ["FolderRole_Drafts"] = ("Drafts", "Utkast"),
+        ["FolderRole_Trash"] = ("Trash", "Papirkurv"),
+        ["FolderRole_Junk"] = ("Junk", "Søppelpost"),
+        ["FolderRole_Archive"] = ("Archive", "Arkiv"),
+        ["FolderRoleSource_None"] = ("–", "–"),
+        ["FolderRoleSource_SpecialUse"] = ("Marked by the server", "Merket av serveren"),
+        ["FolderRoleSource_Name"] = ("Folder name", "Mappenavnet"),
+        ["FolderRoleSource_Administrator"] = ("Administrator", "Administrator"),
+        ["CrmLinkReason_Thread"] = ("Thread", "Tråd"),
+        ["CrmLinkReason_Address"] = ("Address", "Adresse"),
+        ["CrmLinkReason_Domain"] = ("Domain", "Domene"),
+        ["CrmLinkReason_Manual"] = ("Manual", "Manuell"),
+        ["OutgoingStatus_Queued"] = ("Queued", "I kø"),
+        ["OutgoingStatus_Retrying"] = ("Will be tried again", "Prøves igjen"),
+        ["OutgoingStatus_DeliveryUnknown"] = ("Delivery unknown", "Ukjent om den kom fram"),
+        ["OutgoingStatus_Sent"] = ("Sent", "Sendt"),
+        ["OutgoingStatus_Failed"] = ("Failed", "Feilet"),
+        ["OutgoingStatus_Delivered"] = ("Delivered", "Levert"),
+        ["OutgoingStatus_Read"] = ("Read", "Lest"),
+        ["OutgoingStatus_ActionRequired"] = ("Needs action", "Krever handling"),
+        ["SentCopyState_Pending"] = ("Not yet", "Ikke ennå"),
+        ["SentCopyState_Filed"] = ("Filed", "Lagret"),
+        ["SentCopyState_FiledByServer"] = ("Filed by the server", "Lagret av serveren"),
+        ["SentCopyState_NotWanted"] = ("Not wanted", "Ikke ønsket"),
+        ["SentCopyState_NoSentFolder"] = ("No Sent folder", "Ingen Sendt-mappe"),
+        ["SentCopyState_Failed"] = ("Failed", "Feilet"),
+        ["DeliveryReportKind_Delivered"] = ("Delivered", "Levert"),
+        ["DeliveryReportKind_Failed"] = ("Failed", "Feilet"),
+        ["DeliveryReportKind_Delayed"] = ("Delayed", "Forsinket"),
+        ["DeliveryReportKind_Read"] = ("Read", "Lest"),
+        ["DeliveryReportKind_Other"] = ("Other", "Annet"),
     };
 
     public static bool IsNorwegian(CultureInfo culture) => culture.TwoLetterISOLanguageName is "nb" or "no" or "nn";
 
     public static string T(this CultureInfo culture, string key) =>
         Texts.TryGetValue(key, out var text) ? (IsNorwegian(culture) ? text.Nb : text.En) : key;
+
+    /// <summary>A state of the module (one of its enums) in the user's words; its identifier when no words are known.</summary>
+    public static string Say<TEnum>(this CultureInfo culture, TEnum value)
+        where TEnum : struct, Enum =>
+        culture.T(typeof(TEnum).Name + "_" + value);
 
     public static string T(this CultureInfo culture, string key, params object?[] args) =>
         string.Format(culture, culture.T(key), args);

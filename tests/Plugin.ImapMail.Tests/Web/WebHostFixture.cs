@@ -9,8 +9,9 @@ using System.Text.Json;
 namespace Plugin.ImapMail.Tests.Web;
 
 /// <summary>
-/// The web reference host as a process against a private Dovecot, and Debian's Chromium driven headless through
-/// chromedriver; both registered with the run so they are stopped however it ends.
+/// The web reference host as a process against the run's private Dovecot, Postfix and PostgreSQL (a database of its
+/// own), and Debian's Chromium driven headless through chromedriver; both registered with the run so they are stopped
+/// however it ends.
 /// </summary>
 public sealed class WebHostFixture : IAsyncLifetime
 {
@@ -28,6 +29,9 @@ public sealed class WebHostFixture : IAsyncLifetime
 
     /// <summary>The sender of the first corpus message: customer C1's address in the host's CRM file.</summary>
     public string FirstSender { get; private set; } = "";
+
+    /// <summary>The connection string of the web host's PostgreSQL database.</summary>
+    public string Database { get; private set; } = "";
 
     internal TestUser User { get; private set; } = null!;
 
@@ -71,11 +75,14 @@ public sealed class WebHostFixture : IAsyncLifetime
         var crm = Path.Combine(folder, "crm.json");
         FirstSender = Corpus.Parse((await Corpus.FilesAsync())[0]).From.Mailboxes.First().Address.ToLowerInvariant();
         await File.WriteAllTextAsync(crm, $$"""{"customers":[{"id":"C1","name":"First","emails":["{{FirstSender}}"],"domains":[],"contacts":[]},{"id":"C2","name":"Second","emails":[],"domains":[],"contacts":[]}]}""");
+        // The host database is PostgreSQL, as in the ERP (the command-line host's tests cover SQLite): trust
+        // authentication on loopback, so the connection string carries no password onto the command line.
+        Database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         var port = TestEnvironment.FreePort();
         BaseUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
-        foreach (var a in new[] { Path.Combine(HostFolder, "imapmail-webhost.dll"), "--db", Path.Combine(folder, "imapmail.db"), "--url", BaseUrl, "--password-file", passwordFile, "--crm", crm, "--system-smtp", $"{Postfix.Host}:{Postfix.RelayPort.ToString(CultureInfo.InvariantCulture)}" })
+        foreach (var a in new[] { Path.Combine(HostFolder, "imapmail-webhost.dll"), "--dialect", "postgresql", "--db", Database, "--key-file", Path.Combine(folder, "imapmail.key"), "--url", BaseUrl, "--password-file", passwordFile, "--crm", crm, "--system-smtp", $"{Postfix.Host}:{Postfix.RelayPort.ToString(CultureInfo.InvariantCulture)}" })
         {
             info.ArgumentList.Add(a);
         }
@@ -152,6 +159,21 @@ public sealed class WebHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the page that held <paramref name="element"/> is replaced (a form posted, a new page loaded).</summary>
+    public void WaitUntilGone(IWebElement element) => new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d =>
+    {
+        try
+        {
+            _ = element.Enabled;
+            return false;
+        }
+        catch (Exception ex) when (ex is StaleElementReferenceException || ex.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            // Chromium says either, depending on how far the new page is.
+            return true;
+        }
+    });
+
     public void SignIn(string name)
     {
         // A fresh session each time: the cookies of the previous user go (signing out is a button like any other).
@@ -165,9 +187,10 @@ public sealed class WebHostFixture : IAsyncLifetime
         Wait(By.CssSelector("form[action='/signout']"));
     }
 
-    /// <summary>Fills the tabs for the fixture's mailbox (leaving out <paramref name="skip"/>) and presses <paramref name="button"/>.</summary>
-    public void FillAccount(string name, string? skip = null)
+    /// <summary>Fills the tabs for the fixture's mailbox or <paramref name="mailbox"/> (leaving out <paramref name="skip"/>).</summary>
+    internal void FillAccount(string name, string? skip = null, TestUser? mailbox = null)
     {
+        var user = mailbox ?? User;
         void Type(string key, string value)
         {
             if (key == skip)
@@ -181,10 +204,10 @@ public sealed class WebHostFixture : IAsyncLifetime
         }
 
         Type("general.name", name);
-        Type("general.email", PostfixServer.Address(User));
+        Type("general.email", PostfixServer.Address(user));
         Type("servers.imapHost", Server.Host);
-        Type("servers.imapUser", User.Name);
-        Type("servers.imapPassword", User.Password);
+        Type("servers.imapUser", user.Name);
+        Type("servers.imapPassword", user.Password);
         Type("advanced.imapPort", Server.ImapPort.ToString(CultureInfo.InvariantCulture));
         Driver.FindElement(By.CssSelector("select[name='advanced.imapSecurity'] option[value=none]")).Click();
     }
