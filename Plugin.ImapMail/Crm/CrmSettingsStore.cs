@@ -25,7 +25,7 @@ internal sealed class CrmSettingsStore(IHostDatabase database, ITenantContext te
             INSERT INTO imapmail_tenant_settings (tenant_id, settings, updated_at) VALUES (@tenant, @json, @now)
             ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
             """,
-            new { tenant = tenant.TenantId, json = JsonSerializer.Serialize(settings), now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { tenant = tenant.TenantId, json = JsonSerializer.Serialize(settings), now = DbValues.Now(clock) },
             cancellationToken: cancellationToken));
     }
 }

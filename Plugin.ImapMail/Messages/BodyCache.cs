@@ -34,7 +34,7 @@ internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, T
             VALUES (@tenant, @accountId, @key, @content, @now)
             ON CONFLICT (account_id, message_key) DO NOTHING
             """,
-            new { tenant = tenant.TenantId, accountId = account.Id, key = message.LinkKey, content = content.ToArray(), now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { tenant = tenant.TenantId, accountId = account.Id, key = message.LinkKey, content = content.ToArray(), now = DbValues.Now(clock) },
             cancellationToken: cancellationToken));
     }
 

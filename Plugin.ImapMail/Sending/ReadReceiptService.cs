@@ -132,7 +132,7 @@ internal sealed class ReadReceiptService(
 
         mdn.Headers.Add("Auto-Submitted", automatic ? "auto-replied" : "no");
         var report = new MultipartReport("disposition-notification");
-        var sentAt = original.SentAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at).ToString("f", culture) : "?";
+        var sentAt = DbValues.FromUnixMs(original.SentAt)?.ToString("f", culture) ?? "?";
         report.Add(new TextPart("plain") { Text = Strings.Format("Mdn_text", culture, sentAt, s.Email, original.Subject ?? "") });
         var fields = new MessageDispositionNotification();
         fields.Fields.Add("Reporting-UA", $"{Environment.MachineName.ToLowerInvariant()}; Plugin.ImapMail {ModuleInfo.Version}");
@@ -152,7 +152,7 @@ internal sealed class ReadReceiptService(
 
         mdn.Body = report;
         // RFC 8098: a receipt is sent with the null reverse path, so nothing bounces back to it.
-        var id = await outbox.EnqueueAsync(account, mdn, [request.NotifyAddress], "", OutboxPurposes.Mdn, deliveryReceipt: false, readReceipt: false, cancellationToken);
+        var id = await outbox.EnqueueAsync(account, mdn, [request.NotifyAddress], "", OutboxPurpose.Mdn, deliveryReceipt: false, readReceipt: false, cancellationToken);
         if (id is null)
         {
             logger.LogInformation("Read receipt for message {MessageRow} of account {AccountId} was sent before; not again", original.Id, account.Id);

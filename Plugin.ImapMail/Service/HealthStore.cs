@@ -80,7 +80,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
                 row.NextAttemptAt,
                 row.Failures,
                 row.BlockedStamp,
-                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                now = DbValues.Now(clock),
             },
             cancellationToken: cancellationToken));
     }
@@ -92,7 +92,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
     public async Task<bool> TryAcquireLeaseAsync(long accountId, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var until = (now + duration).ToUnixTimeMilliseconds();
+        var until = DbValues.ToUnixMs(now + duration);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var taken = await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -102,7 +102,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
              WHERE imapmail_account_health.owner IS NULL OR imapmail_account_health.owner = excluded.owner
                 OR imapmail_account_health.lease_until < @now
             """,
-            new { tenant = tenant.TenantId, accountId, owner, until, now = now.ToUnixTimeMilliseconds(), state = HealthStates.Retrying },
+            new { tenant = tenant.TenantId, accountId, owner, until, now = DbValues.ToUnixMs(now), state = HealthStates.Retrying },
             cancellationToken: cancellationToken));
         if (taken == 1)
         {
@@ -177,7 +177,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
     }
 }
 
-/// <summary>The stored names of <see cref="Contracts.Service.AccountHealthState"/>.</summary>
+/// <summary>The stored names of <see cref="AccountHealthState"/> (<c>imapmail_account_health.state</c>), as constants for the code that compares rows.</summary>
 internal static class HealthStates
 {
     public const string Healthy = "healthy";
@@ -188,14 +188,15 @@ internal static class HealthStates
     public const string Disabled = "disabled";
     public const string SignInAgain = "sign_in_again";
 
-    public static Contracts.Service.AccountHealthState ToState(string value) => value switch
-    {
-        Healthy => Contracts.Service.AccountHealthState.Healthy,
-        NeedsNewPassword => Contracts.Service.AccountHealthState.NeedsNewPassword,
-        CertificateChanged => Contracts.Service.AccountHealthState.CertificateChanged,
-        Unreachable => Contracts.Service.AccountHealthState.Unreachable,
-        Disabled => Contracts.Service.AccountHealthState.Disabled,
-        SignInAgain => Contracts.Service.AccountHealthState.SignInAgain,
-        _ => Contracts.Service.AccountHealthState.Retrying,
-    };
+    public static readonly StateNames<AccountHealthState> Names = new(
+        (AccountHealthState.Healthy, Healthy),
+        (AccountHealthState.Retrying, Retrying),
+        (AccountHealthState.NeedsNewPassword, NeedsNewPassword),
+        (AccountHealthState.CertificateChanged, CertificateChanged),
+        (AccountHealthState.Unreachable, Unreachable),
+        (AccountHealthState.Disabled, Disabled),
+        (AccountHealthState.SignInAgain, SignInAgain));
+
+    /// <summary>The state of a stored value; an unknown one is taken as "retrying".</summary>
+    public static AccountHealthState ToState(string value) => Names.Parse(value, AccountHealthState.Retrying);
 }

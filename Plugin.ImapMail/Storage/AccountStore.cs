@@ -44,7 +44,7 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
     /// <summary>Inserts an account; when it is the default, the tenant's previous default is unticked in the same transaction.</summary>
     public async Task<long> InsertAsync(AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = DbValues.Now(clock);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (settings.IsDefault)
@@ -113,7 +113,7 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
                 imapSecret = protectedImapSecret,
                 smtpSecret = protectedSmtpSecret,
                 needsNewCredentials,
-                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                now = DbValues.Now(clock),
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -215,7 +215,7 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
             UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until
              WHERE tenant_id = @tenant AND id = @id AND (sync_owner IS NULL OR sync_owner = @owner OR sync_until < @now)
             """,
-            new { tenant = tenant.TenantId, id, owner, until = (now + duration).ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() },
+            new { tenant = tenant.TenantId, id, owner, until = DbValues.ToUnixMs(now + duration), now = DbValues.ToUnixMs(now) },
             cancellationToken: cancellationToken));
         if (taken == 1)
         {
@@ -234,7 +234,7 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
 
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until WHERE tenant_id = @tenant AND id = @id AND sync_owner = @holder",
-            new { tenant = tenant.TenantId, id, owner, holder, until = (now + duration).ToUnixTimeMilliseconds() },
+            new { tenant = tenant.TenantId, id, owner, holder, until = DbValues.ToUnixMs(now + duration) },
             cancellationToken: cancellationToken)) == 1;
     }
 

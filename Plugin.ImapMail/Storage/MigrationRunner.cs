@@ -92,7 +92,7 @@ internal sealed class MigrationRunner(IHostDatabase database, TimeProvider clock
         await connection.ExecuteAsync(new CommandDefinition(step.Sql, transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO imapmail_schema_version (version, name, applied_at) VALUES (@version, @name, @at)",
-            new { version = step.Version, name = step.Name, at = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { version = step.Version, name = step.Name, at = DbValues.Now(clock) },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
