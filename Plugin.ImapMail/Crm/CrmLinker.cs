@@ -150,7 +150,7 @@ internal sealed class CrmLinker(
         }
 
         var addresses = candidates.SelectMany(m => CrmMatcher.Participants(m, ownAddresses)).Distinct().ToList();
-        var domains = addresses.Select(CrmMatcher.Domain).Where(d => !settings.IsFreeMail(d)).Distinct().ToList();
+        var domains = addresses.Select(MailDomains.Of).OfType<string>().Where(d => !settings.IsFreeMail(d)).Distinct().ToList();
         var lookup = new CrmLookupResult([], []);
         if (addresses.Count > 0)
         {

@@ -97,9 +97,10 @@ internal sealed class ReadReceiptService(
         var address = to.Address.ToLowerInvariant();
         var returnPath = headers[HeaderId.ReturnPath] is { } rp && InternetAddressList.TryParse(rp, out var rpList) ? rpList.Mailboxes.FirstOrDefault()?.Address?.ToLowerInvariant() : null;
         var own = (await accounts.ListAsync(cancellationToken))
-            .Select(a => MessageComposer.DomainOf(a.Settings.Email))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var outside = !own.Contains(MessageComposer.DomainOf(address));
+            .Select(a => MailDomains.Of(a.Settings.Email))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var outside = MailDomains.Of(address) is not { } domain || !own.Contains(domain);
         var policy = account.Settings.ReadReceiptReply.ToString().ToLowerInvariant();
         return new ReadReceiptRequest(address, outside, policy, returnPath is not null && !string.Equals(returnPath, address, StringComparison.OrdinalIgnoreCase));
     }
@@ -179,7 +180,7 @@ internal sealed class ReadReceiptService(
     private static string MdnMessageId(Account account, IndexedMessage original)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{account.Id}|{original.LinkKey}"));
-        return $"mdn.{Convert.ToHexStringLower(hash)[..32]}@{MessageComposer.DomainOf(account.Settings.Email)}";
+        return $"mdn.{Convert.ToHexStringLower(hash)[..32]}@{MessageComposer.IdDomain(account.Settings.Email)}";
     }
 
     private async Task<(Account Account, StoredFolder Folder, IndexedMessage Message)> RequireAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken)
