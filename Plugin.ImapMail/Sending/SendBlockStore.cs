@@ -47,14 +47,11 @@ internal sealed class SendBlock
 /// </summary>
 internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock, OutboxStore outbox)
 {
-    public async Task<SendBlock?> GetAsync(SendRoute route, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<SendBlock>(new CommandDefinition(
+    public Task<SendBlock?> GetAsync(SendRoute route, CancellationToken cancellationToken = default) =>
+        database.QuerySingleOrDefaultAsync<SendBlock>(
             "SELECT account_id, route, settings, reason FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route AND account_id = @accountId",
             new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<IReadOnlyList<SendBlock>> ListOwnAsync(CancellationToken cancellationToken = default)
     {

@@ -26,22 +26,30 @@ internal sealed record ScannedAccount(long TenantId, long AccountId, string Vers
 /// </summary>
 internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
 {
+    /// <summary>The service lease: a row is made for an account that has none yet.</summary>
+    private static readonly LeaseStatements ServiceLease = new(
+        """
+        INSERT INTO imapmail_account_health (tenant_id, account_id, state, failures, owner, lease_until, updated_at)
+        VALUES (@tenant, @accountId, @state, 0, @owner, @until, @now)
+        ON CONFLICT (tenant_id, account_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+         WHERE imapmail_account_health.owner IS NULL OR imapmail_account_health.owner = excluded.owner
+            OR imapmail_account_health.lease_until < @now
+        """,
+        HolderOf: "SELECT owner FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
+        TakeOver: "UPDATE imapmail_account_health SET owner = @owner, lease_until = @until WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @holder",
+        Release: "UPDATE imapmail_account_health SET owner = NULL, lease_until = NULL, watching = NULL WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @owner");
+
     private const string Columns = "tenant_id, account_id, state, watching, last_sync_at, last_error, last_error_at, next_attempt_at, failures, blocked_stamp";
 
-    public async Task<HealthRow?> GetAsync(long accountId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<HealthRow>(new CommandDefinition(
+    public Task<HealthRow?> GetAsync(long accountId, CancellationToken cancellationToken = default) =>
+        database.QuerySingleOrDefaultAsync<HealthRow>(
             $"SELECT {Columns} FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
             new { tenant = tenant.TenantId, accountId },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // Only rows of accounts that still exist: a row left by a deleted account is never shown.
-        var rows = await connection.QueryAsync<HealthRow>(new CommandDefinition(
+    // Only rows of accounts that still exist: a row left by a deleted account is never shown.
+    public Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync<HealthRow>(
             $"""
             SELECT {Columns} FROM imapmail_account_health h
              WHERE h.tenant_id = @tenant
@@ -49,15 +57,11 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
              ORDER BY h.account_id
             """,
             new { tenant = tenant.TenantId },
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            cancellationToken);
 
     /// <summary>Writes the row's health (not its lease); creates it when missing.</summary>
-    public async Task SaveAsync(HealthRow row, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SaveAsync(HealthRow row, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             INSERT INTO imapmail_account_health
                 (tenant_id, account_id, state, watching, last_sync_at, last_error, last_error_at, next_attempt_at, failures, blocked_stamp, updated_at)
@@ -82,56 +86,22 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
                 row.BlockedStamp,
                 now = DbValues.Now(clock),
             },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>
     /// Takes (or renews) the account's service lease for <paramref name="owner"/> unless another worker holds an
     /// unexpired one; a lease left by a dead process of this machine is taken over at once.
     /// </summary>
-    public async Task<bool> TryAcquireLeaseAsync(long accountId, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        var until = DbValues.ToUnixMs(now + duration);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var taken = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO imapmail_account_health (tenant_id, account_id, state, failures, owner, lease_until, updated_at)
-            VALUES (@tenant, @accountId, @state, 0, @owner, @until, @now)
-            ON CONFLICT (tenant_id, account_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-             WHERE imapmail_account_health.owner IS NULL OR imapmail_account_health.owner = excluded.owner
-                OR imapmail_account_health.lease_until < @now
-            """,
-            new { tenant = tenant.TenantId, accountId, owner, until, now = DbValues.ToUnixMs(now), state = HealthStates.Retrying },
-            cancellationToken: cancellationToken));
-        if (taken == 1)
-        {
-            return true;
-        }
+    public Task<bool> TryAcquireLeaseAsync(long accountId, string owner, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        Leases.TryAcquireAsync(
+            database,
+            ServiceLease,
+            new { tenant = tenant.TenantId, accountId, owner, until = DbValues.ToUnixMs(clock.GetUtcNow() + duration), now = DbValues.Now(clock), state = HealthStates.Retrying },
+            cancellationToken);
 
-        var holder = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT owner FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
-            new { tenant = tenant.TenantId, accountId },
-            cancellationToken: cancellationToken));
-        if (!LeaseOwner.IsDeadHere(holder))
-        {
-            return false;
-        }
-
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account_health SET owner = @owner, lease_until = @until WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @holder",
-            new { tenant = tenant.TenantId, accountId, owner, holder, until },
-            cancellationToken: cancellationToken)) == 1;
-    }
-
-    public async Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account_health SET owner = NULL, lease_until = NULL, watching = NULL WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @owner",
-            new { tenant = tenant.TenantId, accountId, owner },
-            cancellationToken: cancellationToken));
-    }
+    /// <summary>Gives the lease up, and with it what the worker was watching.</summary>
+    public Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default) =>
+        Leases.ReleaseAsync(database, ServiceLease, new { tenant = tenant.TenantId, accountId, owner }, cancellationToken);
 
     /// <summary>
     /// Every account of every tenant, with a version that changes with its settings, password and folder ticks.

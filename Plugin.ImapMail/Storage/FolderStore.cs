@@ -248,10 +248,8 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     }
 
     /// <summary>Records the server's status after a folder was made equal to it, so an unchanged folder can be skipped next time.</summary>
-    public async Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             UPDATE imapmail_folder
                SET synced_uidvalidity = @uidvalidity, synced_uidnext = @uidnext, synced_modseq = @modseq, synced_messages = @messages,
@@ -261,18 +259,14 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
              WHERE tenant_id = @tenant AND id = @folderId
             """,
             States(new { tenant = tenant.TenantId, folderId, uidvalidity, uidnext, modseq, messages, syncedAt }, FolderState.Current, FolderState.NotKeptUpToDate),
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>Sets a folder's state (for example "reindex pending" before its content is removed).</summary>
-    public async Task SetStateAsync(long folderId, FolderState state, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SetStateAsync(long folderId, FolderState state, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             "UPDATE imapmail_folder SET state = @state, synced_uidvalidity = CASE WHEN @forget THEN NULL ELSE synced_uidvalidity END WHERE tenant_id = @tenant AND id = @folderId",
             new { tenant = tenant.TenantId, folderId, state = FolderStates.Names[state], forget = state == FolderState.ReindexPending },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>The values, with the folder states the statement names.</summary>
     private static DynamicParameters States(object values, params FolderState[] states) => SqlArgs.Of(values).States(FolderStates.Names, states);

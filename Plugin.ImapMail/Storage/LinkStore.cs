@@ -10,20 +10,15 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
     private static DynamicParameters InForceArgs(object values) => SqlArgs.Of(values).States(LinkManualStates.Names, LinkManualState.Linked);
 
     /// <summary>Whether the message is linked to a customer in force (automatically or by a person).</summary>
-    public async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+    public async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken) =>
+        await database.ExecuteScalarAsync<long>(
             $"SELECT COUNT(*) FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey AND {InForce}",
             InForceArgs(new { tenant = tenant.TenantId, accountId, messageKey }),
-            cancellationToken: cancellationToken)) > 0;
-    }
+            cancellationToken) > 0;
 
     /// <summary>Records a person's choice: linked (or unlinked, which keeps automatic linking from adding it again).</summary>
-    public async Task SetManualAsync(long accountId, string messageKey, string customerId, string? contactId, bool linked, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SetManualAsync(long accountId, string messageKey, string customerId, string? contactId, bool linked, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
             VALUES (@tenant, @accountId, @messageKey, @customerId, @contactId, @reason, @state, @no, @now)
@@ -42,17 +37,14 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
                 no = false,
                 now = DbValues.Now(clock),
             },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>
     /// The tenant's links in force (a person's "unlinked" choices are left out), optionally for one account or customer,
     /// with the message as the card shows it.
     /// </summary>
-    public async Task<IReadOnlyList<LinkWithMessage>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<LinkWithMessage>(new CommandDefinition(
+    public Task<IReadOnlyList<LinkWithMessage>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default) =>
+        database.QueryAsync<LinkWithMessage>(
             $"""
             {SelectWithMessage}
              WHERE l.tenant_id = @tenant
@@ -62,9 +54,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
              ORDER BY l.id
             """,
             InForceArgs(new { tenant = tenant.TenantId, accountId, customerId }),
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            cancellationToken);
 
     /// <summary>
     /// The index row of a link's message (the lowest id when copies of it sit in several folders), found through the
@@ -189,10 +179,8 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         """;
 
     /// <summary>Links and removals the host's listeners have not yet been told of, with what the card shows of the message.</summary>
-    public async Task<IReadOnlyList<LinkWithMessage>> PendingAsync(long accountId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<LinkWithMessage>(new CommandDefinition(
+    public Task<IReadOnlyList<LinkWithMessage>> PendingAsync(long accountId, CancellationToken cancellationToken = default) =>
+        database.QueryAsync<LinkWithMessage>(
             $"""
             {SelectWithMessage}
              WHERE l.tenant_id = @tenant AND l.account_id = @accountId AND l.notified = @no
@@ -201,9 +189,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
             """,
             SqlArgs.Of(new { tenant = tenant.TenantId, accountId, no = false })
                 .States(LinkManualStates.Names, LinkManualState.Linked, LinkManualState.Removed, LinkManualState.Unlinked),
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            cancellationToken);
 
     /// <summary>Records that the host has been told; removal notices are then dropped.</summary>
     public async Task MarkNotifiedAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)

@@ -16,10 +16,8 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
     private long Now => DbValues.Now(clock);
 
     /// <summary>Puts a message in the outbox; null when the tenant already has one with this Message-ID.</summary>
-    public async Task<long?> InsertAsync(OutboxRow row, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+    public Task<long?> InsertAsync(OutboxRow row, CancellationToken cancellationToken = default) =>
+        database.ExecuteScalarAsync<long?>(
             """
             INSERT INTO imapmail_outbox (tenant_id, account_id, message_id, status, attempts, envelope_from, recipients, mime,
                                          sent_copy, created_at, updated_at, subject, purpose, envelope_id, notify_success,
@@ -45,26 +43,19 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
                 row.NotifyFailure,
                 row.ReadReceipt,
             }).States(OutboxStates.Names, OutboxState.Queued).States(SentCopyStages.Names, SentCopyStage.Pending),
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task<OutboxRow?> GetAsync(long id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
+    public Task<OutboxRow?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        database.QuerySingleOrDefaultAsync<OutboxRow>(
             $"SELECT {Columns} FROM imapmail_outbox WHERE tenant_id = @tenant AND id = @id",
             new { tenant = tenant.TenantId, id },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task<OutboxRow?> FindByMessageIdAsync(string messageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
+    public Task<OutboxRow?> FindByMessageIdAsync(string messageId, CancellationToken cancellationToken = default) =>
+        database.QuerySingleOrDefaultAsync<OutboxRow>(
             $"SELECT {Columns} FROM imapmail_outbox WHERE tenant_id = @tenant AND message_id = @messageId",
             new { tenant = tenant.TenantId, messageId },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<OutboxRow?> FindByEnvelopeIdAsync(string envelopeId, CancellationToken cancellationToken = default)
     {
@@ -76,10 +67,8 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
     }
 
     /// <summary>The newest entries without their message bodies.</summary>
-    public async Task<IReadOnlyList<OutboxRow>> ListAsync(long? accountId, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+    public Task<IReadOnlyList<OutboxRow>> ListAsync(long? accountId, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync<OutboxRow>(
             $"""
             SELECT {Columns.Replace(" mime,", "", StringComparison.Ordinal)} FROM imapmail_outbox
              WHERE tenant_id = @tenant AND (@accountId IS NULL OR account_id = @accountId)
@@ -87,25 +76,18 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
              LIMIT @limit
             """,
             new { tenant = tenant.TenantId, accountId, limit },
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            cancellationToken);
 
     /// <summary>True when the account has sent mail that reports could still be about (the sync looks for reports only then).</summary>
-    public async Task<bool> AwaitsReportsAsync(long accountId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+    public async Task<bool> AwaitsReportsAsync(long accountId, CancellationToken cancellationToken = default) =>
+        await database.ExecuteScalarAsync<long?>(
             "SELECT 1 FROM imapmail_outbox WHERE tenant_id = @tenant AND account_id = @accountId AND purpose = @mail LIMIT 1",
             SqlArgs.Of(new { tenant = tenant.TenantId, accountId }).States(OutboxPurposes.Names, OutboxPurpose.Mail),
-            cancellationToken: cancellationToken)) is not null;
-    }
+            cancellationToken) is not null;
 
     /// <summary>Rows to send now: due for a (re)try, or claimed by a process that stopped before handing them over.</summary>
-    public async Task<IReadOnlyList<long>> DueAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+    public Task<IReadOnlyList<long>> DueAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync<long>(
             """
             SELECT id FROM imapmail_outbox
              WHERE tenant_id = @tenant
@@ -114,15 +96,11 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
              ORDER BY id
             """,
             SqlArgs.Of(new { tenant = tenant.TenantId, now = Now }).States(OutboxStates.Names, [.. OutboxStates.Waiting, OutboxState.Claimed]),
-            cancellationToken: cancellationToken));
-        return ids.ToList();
-    }
+            cancellationToken);
 
     /// <summary>Accepted rows whose Sent copy is still to be filed (or whose filing process stopped).</summary>
-    public async Task<IReadOnlyList<long>> CopiesDueAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+    public Task<IReadOnlyList<long>> CopiesDueAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync<long>(
             """
             SELECT id FROM imapmail_outbox
              WHERE tenant_id = @tenant
@@ -131,9 +109,7 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
              ORDER BY id
             """,
             CopyArgs(new { tenant = tenant.TenantId, now = Now }),
-            cancellationToken: cancellationToken));
-        return ids.ToList();
-    }
+            cancellationToken);
 
     /// <summary>Rows a crashed process was handing over: they become "delivery unknown". Returns them.</summary>
     public async Task<IReadOnlyList<OutboxRow>> ExpireStaleSendingAsync(string reason, CancellationToken cancellationToken = default)
@@ -199,10 +175,8 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
     }
 
     /// <summary>Releases a row with the outcome of the attempt.</summary>
-    public async Task FinishAsync(long id, string owner, OutboxState status, string? error, IReadOnlyList<string> rejected, long? nextAttemptAt, long? sentAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task FinishAsync(long id, string owner, OutboxState status, string? error, IReadOnlyList<string> rejected, long? nextAttemptAt, long? sentAt, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             UPDATE imapmail_outbox SET status = @status, last_error = @error, rejected = @rejected, next_attempt_at = @nextAttemptAt,
                    sent_at = COALESCE(@sentAt, sent_at), claimed_by = NULL, claimed_until = NULL, updated_at = @now
@@ -220,21 +194,17 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
                 sentAt,
                 now = Now,
             },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>Puts a waiting row of a blocked route in the blocked state (no attempt is made); false when it was not waiting.</summary>
-    public async Task<bool> BlockAsync(long id, string reason, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+    public async Task<bool> BlockAsync(long id, string reason, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync(
             """
             UPDATE imapmail_outbox SET status = @blocked, last_error = @reason, next_attempt_at = NULL, updated_at = @now
              WHERE tenant_id = @tenant AND id = @id AND status IN (@queued, @retrying)
             """,
             BlockArgs(new { tenant = tenant.TenantId, id, reason, now = Now }),
-            cancellationToken: cancellationToken)) == 1;
-    }
+            cancellationToken) == 1;
 
     /// <summary>Puts every waiting row of the account in the blocked state, in the caller's transaction (its route was refused).</summary>
     internal Task<int> BlockWaitingAsync(DbConnection connection, DbTransaction transaction, long accountId, string reason, long now, CancellationToken cancellationToken) =>
@@ -263,18 +233,15 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
             cancellationToken: cancellationToken));
 
     /// <summary>A person's decision on a row whose delivery is unknown: back to the queue, or recorded as sent.</summary>
-    public async Task<bool> ResolveUnknownAsync(long id, bool resend, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+    public async Task<bool> ResolveUnknownAsync(long id, bool resend, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync(
             """
             UPDATE imapmail_outbox SET status = @status, next_attempt_at = NULL, sent_at = CASE WHEN @resend THEN sent_at ELSE @now END, updated_at = @now
              WHERE tenant_id = @tenant AND id = @id AND status = @delivery_unknown
             """,
             SqlArgs.Of(new { tenant = tenant.TenantId, id, resend, status = OutboxStates.Names[resend ? OutboxState.Queued : OutboxState.Sent], now = Now })
                 .States(OutboxStates.Names, OutboxState.DeliveryUnknown),
-            cancellationToken: cancellationToken)) == 1;
-    }
+            cancellationToken) == 1;
 
     /// <summary>Takes an accepted row for filing its Sent copy; returns the row as it was, or null when another process has it.</summary>
     public async Task<OutboxRow?> ClaimCopyAsync(long id, string owner, TimeSpan hold, CancellationToken cancellationToken = default)
@@ -303,42 +270,33 @@ internal sealed class OutboxStore(IHostDatabase database, ITenantContext tenant,
     }
 
     /// <summary>Records what became of the Sent copy and releases the row.</summary>
-    public async Task FinishCopyAsync(long id, string owner, SentCopyStage state, long? uid, string? error, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task FinishCopyAsync(long id, string owner, SentCopyStage state, long? uid, string? error, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             UPDATE imapmail_outbox SET sent_copy = @state, sent_copy_uid = @uid, sent_copy_error = @error,
                    claimed_by = NULL, claimed_until = NULL, updated_at = @now
              WHERE tenant_id = @tenant AND id = @id AND claimed_by = @owner
             """,
             new { tenant = tenant.TenantId, id, owner, state = SentCopyStages.Names[state], uid, error, now = Now },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>How many accepted messages of the account have no Sent copy because it has no Sent folder.</summary>
-    public async Task<long> CountWithoutSentFolderAsync(long accountId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+    public Task<long> CountWithoutSentFolderAsync(long accountId, CancellationToken cancellationToken = default) =>
+        database.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM imapmail_outbox WHERE tenant_id = @tenant AND account_id = @accountId AND sent_copy = @no_folder",
             SqlArgs.Of(new { tenant = tenant.TenantId, accountId }).States(SentCopyStages.Names, SentCopyStage.NoFolder),
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>Stores a report once (by its source message and recipient); false when it was already stored.</summary>
-    public async Task<bool> AddReportAsync(long outboxId, string kind, string recipient, string? detail, string source, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+    public async Task<bool> AddReportAsync(long outboxId, string kind, string recipient, string? detail, string source, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync(
             """
             INSERT INTO imapmail_outbox_report (tenant_id, outbox_id, kind, recipient, detail, source, reported_at)
             VALUES (@tenant, @outboxId, @kind, @recipient, @detail, @source, @now)
             ON CONFLICT (outbox_id, source, recipient) DO NOTHING
             """,
             new { tenant = tenant.TenantId, outboxId, kind, recipient, detail, source, now = Now },
-            cancellationToken: cancellationToken)) == 1;
-    }
+            cancellationToken) == 1;
 
     /// <summary>Moves an accepted message to a report's status (never back: failed and read stay).</summary>
     public async Task<bool> SetReportedStatusAsync(long id, OutboxState status, string? reason, CancellationToken cancellationToken = default)
