@@ -29,12 +29,7 @@ internal static class FolderStates
     public const string ReindexPending = "reindex_pending";
     public const string Deleted = "deleted";
 
-    public static readonly StateNames<FolderState> Names = new(
-        (FolderState.New, New),
-        (FolderState.Current, Current),
-        (FolderState.NotKeptUpToDate, NotKeptUpToDate),
-        (FolderState.ReindexPending, ReindexPending),
-        (FolderState.Deleted, Deleted));
+    public static readonly StateNames<FolderState> Names = StateNames<FolderState>.SnakeCase();
 
     public static FolderState Parse(string? stored) => Names.Parse(stored, FolderState.New);
 }

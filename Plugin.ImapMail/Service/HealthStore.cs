@@ -158,14 +158,7 @@ internal static class HealthStates
     public const string Disabled = "disabled";
     public const string SignInAgain = "sign_in_again";
 
-    public static readonly StateNames<AccountHealthState> Names = new(
-        (AccountHealthState.Healthy, Healthy),
-        (AccountHealthState.Retrying, Retrying),
-        (AccountHealthState.NeedsNewPassword, NeedsNewPassword),
-        (AccountHealthState.CertificateChanged, CertificateChanged),
-        (AccountHealthState.Unreachable, Unreachable),
-        (AccountHealthState.Disabled, Disabled),
-        (AccountHealthState.SignInAgain, SignInAgain));
+    public static readonly StateNames<AccountHealthState> Names = StateNames<AccountHealthState>.SnakeCase();
 
     /// <summary>The state of a stored value; an unknown one is taken as "retrying".</summary>
     public static AccountHealthState ToState(string value) => Names.Parse(value, AccountHealthState.Retrying);

@@ -1,7 +1,7 @@
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>A stored link between a message (by its link key) and a customer card.</summary>
-internal sealed class CrmLink
+internal class CrmLink
 {
     public long Id { get; init; }
     public long AccountId { get; init; }

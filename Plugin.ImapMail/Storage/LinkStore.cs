@@ -216,17 +216,8 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
 }
 
 /// <summary>A stored link with the message as the card shows it (null fields when the message left the index).</summary>
-internal sealed class LinkWithMessage
+internal sealed class LinkWithMessage : CrmLink
 {
-    public long Id { get; init; }
-    public long AccountId { get; init; }
-    public string MessageKey { get; init; } = "";
-    public string CustomerId { get; init; } = "";
-    public string? ContactId { get; init; }
-    public string Reason { get; init; } = "";
-    public string? ManualState { get; init; }
-    public LinkManualState? Manual => LinkManualStates.Parse(ManualState);
-    public CrmLinkReason ParsedReason => CrmLink.ParseReason(Reason);
     public long? Uid { get; init; }
     public string? Subject { get; init; }
     public long? SentAt { get; init; }

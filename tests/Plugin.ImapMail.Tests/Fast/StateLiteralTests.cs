@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Plugin.ImapMail.Service;
 using Plugin.ImapMail.Tests.Infrastructure;
 
 namespace Plugin.ImapMail.Tests.Fast;
@@ -53,6 +54,23 @@ public sealed partial class StateLiteralTests
         foreach (var expected in new[] { "delivery_unknown", "no_folder", "mdn", "choice", "not_kept_up_to_date", "inbox", "specialuse", "needs_new_password" })
         {
             Assert.Contains(expected, names.Keys);
+        }
+    }
+
+    [Fact]
+    public void TheStateConstants_AreTheMappingsNames_OneForEachState()
+    {
+        // FolderStates and HealthStates keep constants for code that compares rows; they must be what the mapping stores.
+        foreach (var (holder, names) in new (Type, object)[] { (typeof(FolderStates), FolderStates.Names), (typeof(HealthStates), HealthStates.Names) })
+        {
+            var constants = holder.GetFields(BindingFlags.Static | BindingFlags.Public).Where(f => f.IsLiteral).ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
+            var all = (IEnumerable<string>)names.GetType().GetProperty("All")!.GetValue(names)!;
+            Assert.Equal(all.Order(), constants.Values.Order());
+            foreach (var (member, value) in constants)
+            {
+                var parsed = names.GetType().GetMethod("Parse", [typeof(string)])!.Invoke(names, [value])!;
+                Assert.Equal(member, parsed.ToString());
+            }
         }
     }
 
