@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>A stored health row (<c>imapmail_account_health</c>).</summary>
@@ -17,14 +15,10 @@ internal sealed class HealthRow
     public string? BlockedStamp { get; set; }
 }
 
-/// <summary>An account as the service's scan of every tenant sees it.</summary>
-internal sealed record ScannedAccount(long TenantId, long AccountId, string Version, int CheckIntervalMinutes);
-
 /// <summary>
-/// The health rows and service leases of the current tenant's accounts, and (for the service's scan only) the list of
-/// every tenant's accounts. Every other statement filters on the tenant.
+/// The health rows and service leases of the current tenant's accounts. Every statement filters on the tenant.
 /// </summary>
-internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock, AccountStore accounts)
 {
     /// <summary>The service lease: a row is made for an account that has none yet.</summary>
     private static readonly LeaseStatements ServiceLease = new(
@@ -103,48 +97,9 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
     public Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default) =>
         Leases.ReleaseAsync(database, ServiceLease, new { tenant = tenant.TenantId, accountId, owner }, cancellationToken);
 
-    /// <summary>
-    /// Every account of every tenant, with a version that changes with its settings, password and folder ticks.
-    /// The one statement that crosses tenants: it is the service's own scan, and returns ids only (no content).
-    /// </summary>
-    public async Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ScanRow>(new CommandDefinition(
-            """
-            SELECT a.tenant_id, a.id, a.updated_at, a.settings,
-                   (SELECT COUNT(*) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked,
-                   (SELECT COALESCE(SUM(f.id), 0) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked_sum
-              FROM imapmail_account a
-             ORDER BY a.tenant_id, a.id
-            """,
-            new { yes = true },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => new ScannedAccount(r.TenantId, r.Id, $"{r.UpdatedAt}/{r.Ticked}/{r.TickedSum}", CheckInterval(r.Settings))).ToList();
-    }
-
-    private static int CheckInterval(string settings)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(settings);
-            return json.RootElement.TryGetProperty("checkIntervalMinutes", out var value) && value.TryGetInt32(out var minutes) ? minutes : new AccountSettings().CheckIntervalMinutes;
-        }
-        catch (JsonException)
-        {
-            return new AccountSettings().CheckIntervalMinutes;
-        }
-    }
-
-    private sealed class ScanRow
-    {
-        public long TenantId { get; init; }
-        public long Id { get; init; }
-        public long UpdatedAt { get; init; }
-        public string Settings { get; init; } = "{}";
-        public long Ticked { get; init; }
-        public long TickedSum { get; init; }
-    }
+    /// <summary>Every account of every tenant, for the service's scan (see <see cref="AccountStore.ScanAllTenantsAsync"/>).</summary>
+    public Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default) =>
+        accounts.ScanAllTenantsAsync(cancellationToken);
 }
 
 /// <summary>The stored names of <see cref="AccountHealthState"/> (<c>imapmail_account_health.state</c>), as constants for the code that compares rows.</summary>

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Plugin.ImapMail.Storage;
 
-/// <summary>The accounts of the current tenant. Every statement filters on the tenant: no call reaches another tenant's rows.</summary>
+/// <summary>
+/// The accounts of the current tenant. Every statement filters on the tenant (no call reaches another tenant's rows),
+/// except the always-on service's scan of every tenant's account ids.
+/// </summary>
 internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -222,5 +225,48 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         public string? ImapSecret { get; init; }
         public string? SmtpSecret { get; init; }
         public bool NeedsCredentials { get; init; }
+    }
+
+    /// <summary>
+    /// Every account of every tenant, with a version that changes with its settings, password and folder ticks.
+    /// The one statement of this store that crosses tenants: it is the always-on service's own scan, and returns ids and
+    /// the check interval only (no content).
+    /// </summary>
+    public async Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await database.QueryAsync<ScanRow>(
+            """
+            SELECT a.tenant_id, a.id, a.updated_at, a.settings,
+                   (SELECT COUNT(*) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked,
+                   (SELECT COALESCE(SUM(f.id), 0) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked_sum
+              FROM imapmail_account a
+             ORDER BY a.tenant_id, a.id
+            """,
+            new { yes = true },
+            cancellationToken);
+        return rows.Select(r => new ScannedAccount(r.TenantId, r.Id, $"{r.UpdatedAt}/{r.Ticked}/{r.TickedSum}", CheckInterval(r.Settings))).ToList();
+    }
+
+    private static int CheckInterval(string settings)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(settings);
+            return json.RootElement.TryGetProperty("checkIntervalMinutes", out var value) && value.TryGetInt32(out var minutes) ? minutes : new AccountSettings().CheckIntervalMinutes;
+        }
+        catch (JsonException)
+        {
+            return new AccountSettings().CheckIntervalMinutes;
+        }
+    }
+
+    private sealed class ScanRow
+    {
+        public long TenantId { get; init; }
+        public long Id { get; init; }
+        public long UpdatedAt { get; init; }
+        public string Settings { get; init; } = "{}";
+        public long Ticked { get; init; }
+        public long TickedSum { get; init; }
     }
 }
