@@ -1,4 +1,5 @@
 using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
@@ -24,13 +25,13 @@ public sealed class StoreTests
         DeleteBehaviour = DeleteBehaviour.MoveToTrash,
     };
 
-    private static IndexedMessage Message(long folderId, long uid, long flags = 0, string? messageId = null) => new()
+    private static IndexedMessage Message(long folderId, long uid, long flags = 0, string? messageId = null, bool withoutMessageId = false) => new()
     {
         FolderId = folderId,
         Uidvalidity = 7,
         Uid = uid,
         Flags = flags,
-        MessageId = messageId ?? $"<{uid}@example.test>",
+        MessageId = withoutMessageId ? null : messageId ?? $"<{uid}@example.test>",
         Subject = $"Subject {uid} æøå",
         FromAddr = "kari@acme.no",
         ToAddrs = "post@example.test",
@@ -168,6 +169,17 @@ public sealed class StoreTests
         Assert.Equal("<1@example.test>", link.MessageKey);
         Assert.Equal("P1", link.ContactId);
         Assert.Equal("linked", link.ManualState);
+        Assert.Equal((LinkManualState.Linked, CrmLinkReason.Manual), (link.Manual, link.ParsedReason));
+        Assert.Null(link.FolderPath);
+
+        // The list names the message as the card shows it once the index holds it (by Message-ID or by fingerprint).
+        var inboxId = Assert.Single(await harness.Get<FolderStore>().ApplyTreeAsync(accountId, [new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true)])).Id;
+        await harness.Get<MessageStore>().UpsertBatchAsync(accountId, [Message(inboxId, 1), Message(inboxId, 3, withoutMessageId: true)]);
+        await links.SetManualAsync(accountId, "fp:fp3", "C2", null, linked: true);
+        link = Assert.Single(await links.ListAsync(accountId, "C1"));
+        Assert.Equal(("INBOX", 1L, "Subject 1 æøå"), (link.FolderPath, link.Uid, link.Subject));
+        Assert.Equal(3L, Assert.Single(await links.ListAsync(customerId: "C2")).Uid);
+        Assert.Empty(await links.ListAsync(accountId + 1));
     }
 
     [Theory]
