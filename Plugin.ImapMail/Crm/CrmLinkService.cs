@@ -19,6 +19,7 @@ internal sealed class CrmLinkService(
     public Task SavePolicyAsync(CrmLinkingPolicy policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        Guards.RequireAdministrator(tenant, tenant.UiCulture);
         static IReadOnlyList<string> Clean(IEnumerable<string> items) =>
             items.Select(i => i.Trim().ToLowerInvariant()).Where(i => i.Length > 0 && i.Length <= 254 && !i.Any(char.IsWhiteSpace)).Distinct().ToList();
         return settings.SaveAsync(

@@ -41,7 +41,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
             new { tenant = tenant.TenantId, accountId },
             cancellationToken);
 
-    // Only rows of accounts that still exist: a row left by a deleted account is never shown.
+    /// <summary>The health rows of the tenant's accounts that still exist: a row left by a deleted account is never shown.</summary>
     public Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default) =>
         database.QueryAsync<HealthRow>(
             $"""
