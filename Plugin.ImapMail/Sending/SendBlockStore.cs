@@ -53,14 +53,11 @@ internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tena
             new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId },
             cancellationToken);
 
-    public async Task<IReadOnlyList<SendBlock>> ListOwnAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<SendBlock>(new CommandDefinition(
+    public Task<IReadOnlyList<SendBlock>> ListOwnAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync<SendBlock>(
             "SELECT account_id, route, settings, reason FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route ORDER BY account_id",
             new { tenant = tenant.TenantId, route = SendRoute.OwnServer },
-            cancellationToken: cancellationToken))).ToList();
-    }
+            cancellationToken);
 
     /// <summary>
     /// Stops the route: stores the block, and for an account's own server puts its other waiting messages in the same
