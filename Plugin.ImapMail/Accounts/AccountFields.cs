@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.RegularExpressions;
 
 namespace Plugin.ImapMail.Accounts;
@@ -91,27 +90,11 @@ internal static partial class AccountFields
     private static FieldError? CheckEmail(string value) =>
         value.Length == 0 || EmailPattern().IsMatch(value) ? null : new FieldError("Error_email");
 
-    private static FieldError? CheckHost(string value)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
+    private static FieldError? CheckHost(string value) =>
+        value.Length == 0 || NetworkValues.IsHostName(value) ? null : new FieldError("Error_host");
 
-        return Uri.CheckHostName(value.Trim('[', ']')) == UriHostNameType.Unknown ? new FieldError("Error_host") : null;
-    }
-
-    private static FieldError? CheckFingerprint(string value)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        var hex = NetworkValues.NormalizeFingerprint(value);
-        var onlyHexAndColons = value.All(c => Uri.IsHexDigit(c) || c == ':' || c == ' ');
-        return hex.Length == 64 && onlyHexAndColons ? null : new FieldError("Error_fingerprint");
-    }
+    private static FieldError? CheckFingerprint(string value) =>
+        value.Length == 0 || NetworkValues.IsFingerprint(value) ? null : new FieldError("Error_fingerprint");
 
     private static AccountField Text(string key, string tab, bool required, int max, Func<AccountSettings, string> read, Func<AccountSettings, string, AccountSettings> write, Func<string, FieldError?>? check = null, string? help = null) =>
         new(key, tab, FieldKind.Text, required, read, (s, v) => write(s, v.Trim()), v => CheckLine(v, max) ?? check?.Invoke(v.Trim()), [], help);
@@ -148,7 +131,7 @@ internal static partial class AccountFields
 
     private static AccountField Security(string key, Func<AccountSettings, TransportSecurity?> read, Func<AccountSettings, TransportSecurity?, AccountSettings> write) =>
         Choice(key, Advanced, s => NetworkValues.SecurityValue(read(s)), (s, v) => write(s, NetworkValues.ParseSecurity(v)),
-            [("auto", "Option_security.auto"), ("ssl", "Option_security.ssl"), ("starttls", "Option_security.starttls"), ("none", "Option_security.none")]);
+            NetworkValues.SecurityNames.Select(name => (name, "Option_security." + name)).ToList());
 
     [GeneratedRegex(@"^[^\s@<>(),;:\\""\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")]
     private static partial Regex EmailPattern();

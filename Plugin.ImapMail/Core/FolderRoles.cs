@@ -7,17 +7,20 @@ internal static class FolderRoles
 
     public static string RoleSourceLabel(FolderRoleSource source, CultureInfo culture) => Strings.Get("RoleSource_" + ToStored(source), culture);
 
-    public static string ToStored(FolderRole role) => role.ToString().ToLowerInvariant();
+    public static readonly StateNames<FolderRole> Names = StateNames<FolderRole>.LowerCase();
 
-    public static FolderRole Parse(string? stored) =>
-        Enum.TryParse<FolderRole>(stored, ignoreCase: true, out var role) ? role : FolderRole.None;
+    public static readonly StateNames<FolderRoleSource> SourceNames = StateNames<FolderRoleSource>.LowerCase();
 
-    public static string ToStored(FolderRoleSource source) => source.ToString().ToLowerInvariant();
+    public static string ToStored(FolderRole role) => Names[role];
 
-    public static FolderRoleSource ParseSource(string? stored) =>
-        Enum.TryParse<FolderRoleSource>(stored, ignoreCase: true, out var source) ? source : FolderRoleSource.None;
+    public static FolderRole Parse(string? stored) => Names.Parse(stored, FolderRole.None);
+
+    public static string ToStored(FolderRoleSource source) => SourceNames[source];
+
+    public static FolderRoleSource ParseSource(string? stored) => SourceNames.Parse(stored, FolderRoleSource.None);
 }
 
+/// <summary>The stored names of <see cref="FolderState"/> (<c>imapmail_folder.state</c>), as constants for the code that compares rows.</summary>
 internal static class FolderStates
 {
     public const string New = "new";
@@ -26,12 +29,7 @@ internal static class FolderStates
     public const string ReindexPending = "reindex_pending";
     public const string Deleted = "deleted";
 
-    public static FolderState Parse(string? stored) => stored switch
-    {
-        Current => FolderState.Current,
-        NotKeptUpToDate => FolderState.NotKeptUpToDate,
-        ReindexPending => FolderState.ReindexPending,
-        Deleted => FolderState.Deleted,
-        _ => FolderState.New,
-    };
+    public static readonly StateNames<FolderState> Names = StateNames<FolderState>.SnakeCase();
+
+    public static FolderState Parse(string? stored) => Names.Parse(stored, FolderState.New);
 }

@@ -12,12 +12,12 @@ internal sealed class StoredFolder
     public string? Delimiter { get; init; }
     public string Attributes { get; init; } = "";
     public string? SpecialUse { get; init; }
-    public string DetectedRole { get; init; } = "none";
-    public string DetectedSource { get; init; } = "none";
+    public string DetectedRole { get; init; } = FolderRoles.Names[FolderRole.None];
+    public string DetectedSource { get; init; } = FolderRoles.SourceNames[FolderRoleSource.None];
     public string? AdminRole { get; init; }
     public bool Selectable { get; init; } = true;
     public bool SyncEnabled { get; init; }
-    public string State { get; init; } = "new";
+    public string State { get; init; } = FolderStates.New;
     public long? Uidvalidity { get; init; }
     public long? Uidnext { get; init; }
     public long? Highestmodseq { get; init; }

@@ -2,7 +2,6 @@ namespace Plugin.ImapMail.Crm;
 
 /// <summary>The host's view of the CRM links, and the manual link/unlink and "re-link account" actions.</summary>
 internal sealed class CrmLinkService(
-    IHostDatabase database,
     AccountStore accounts,
     FolderStore folders,
     MessageStore messages,
@@ -20,6 +19,7 @@ internal sealed class CrmLinkService(
     public Task SavePolicyAsync(CrmLinkingPolicy policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        Guards.RequireAdministrator(tenant, tenant.UiCulture);
         static IReadOnlyList<string> Clean(IEnumerable<string> items) =>
             items.Select(i => i.Trim().ToLowerInvariant()).Where(i => i.Length > 0 && i.Length <= 254 && !i.Any(char.IsWhiteSpace)).Distinct().ToList();
         return settings.SaveAsync(
@@ -27,29 +27,9 @@ internal sealed class CrmLinkService(
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<CrmLinkView>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PendingLinkChange>(new CommandDefinition(
-            $"""
-            SELECT l.id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
-                   m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path, l.account_id
-              FROM imapmail_crm_link l
-              LEFT JOIN imapmail_message m ON m.id = {LinkStore.MessageOfLink}
-              LEFT JOIN imapmail_folder f ON f.id = m.folder_id
-             WHERE l.tenant_id = @tenant
-               AND (l.manual_state IS NULL OR l.manual_state = 'linked')
-               AND (@accountId IS NULL OR l.account_id = @accountId)
-               AND (@customerId IS NULL OR l.customer_id = @customerId)
-             ORDER BY l.id
-            """,
-            new { tenant = tenant.TenantId, accountId, customerId },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => new CrmLinkView(
-            r.AccountId, r.MessageKey, r.FolderPath, r.Uid, r.Subject, r.CustomerId, r.ContactId,
-            Enum.TryParse<CrmLinkReason>(r.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
-            r.ManualState == LinkManualStates.Linked)).ToList();
-    }
+    public async Task<IReadOnlyList<CrmLinkView>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default) =>
+        (await links.ListAsync(accountId, customerId, cancellationToken)).Select(r => new CrmLinkView(
+            r.AccountId, r.MessageKey, r.FolderPath, r.Uid, r.Subject, r.CustomerId, r.ContactId, r.ParsedReason, r.Manual == LinkManualState.Linked)).ToList();
 
     public Task LinkAsync(long accountId, string folderPath, long uid, string customerId, string? contactId = null, CancellationToken cancellationToken = default) =>
         SetAsync(accountId, folderPath, uid, customerId, contactId, linked: true, cancellationToken);

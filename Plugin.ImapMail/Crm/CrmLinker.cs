@@ -17,9 +17,6 @@ internal sealed class CrmLinker(
     private CrmSettings? settings;
     private HashSet<string>? ownAddresses;
 
-    /// <summary>Directory lookups made by this linker (for the benchmark and the batching test).</summary>
-    public int Lookups { get; private set; }
-
     /// <summary>Links a batch of newly synchronised messages (adds only). Returns the links added.</summary>
     public async Task<int> LinkNewAsync(Account account, StoredFolder folder, IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken = default)
     {
@@ -52,7 +49,7 @@ internal sealed class CrmLinker(
             var desired = ShouldLink(account, folder) ? await ComputeAsync(account.Id, batch, cancellationToken) : [];
             var existing = await links.RowsForKeysAsync(account.Id, batch.Select(m => m.LinkKey).Distinct().ToList(), cancellationToken);
             var wanted = desired.Select(d => (d.MessageKey, d.CustomerId)).ToHashSet();
-            var stale = existing.Where(e => e.ManualState is null && !wanted.Contains((e.MessageKey, e.CustomerId))).ToList();
+            var stale = existing.Where(e => e.Manual is null && !wanted.Contains((e.MessageKey, e.CustomerId))).ToList();
             added += await links.ApplyAsync(account.Id, desired, stale, replace: true, cancellationToken);
             removed += stale.Count;
         }
@@ -85,11 +82,11 @@ internal sealed class CrmLinker(
                 p.Uid ?? 0,
                 p.MessageId ?? (p.MessageKey.StartsWith("fp:", StringComparison.Ordinal) ? null : p.MessageKey),
                 p.Subject,
-                p.SentAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+                DbValues.FromUnixMs(p.SentAt),
                 p.CustomerId,
                 p.ContactId,
-                Enum.TryParse<CrmLinkReason>(p.Reason, ignoreCase: true, out var reason) ? reason : CrmLinkReason.Manual,
-                p.ManualState is LinkManualStates.Removed or LinkManualStates.Unlinked ? CrmLinkChangeKind.Unlinked : CrmLinkChangeKind.Linked)).ToList();
+                p.ParsedReason,
+                p.Manual is LinkManualState.Removed or LinkManualState.Unlinked ? CrmLinkChangeKind.Unlinked : CrmLinkChangeKind.Linked)).ToList();
             try
             {
                 foreach (var listener in listeners)
@@ -143,9 +140,9 @@ internal sealed class CrmLinker(
         // the chain changes: a person's links, and the links other accounts hold for the same message; less what a
         // person unlinked here. Stored automatic links of this account are not taken over: a re-link replaces them.
         var answered = batch.Where(m => !string.IsNullOrEmpty(m.MessageId) && parentKeys.Contains(m.MessageId)).Select(m => m.MessageId!).ToHashSet(StringComparer.Ordinal);
-        var keep = stored.Where(l => l.AccountId != accountId || l.ManualState == LinkManualStates.Linked).ToLookup(l => l.MessageKey, StringComparer.Ordinal);
+        var keep = stored.Where(l => l.AccountId != accountId || l.Manual == LinkManualState.Linked).ToLookup(l => l.MessageKey, StringComparer.Ordinal);
         var unlinked = (answered.Count == 0 ? [] : await links.RowsForKeysAsync(accountId, answered.ToList(), cancellationToken))
-            .Where(l => l.ManualState == LinkManualStates.Unlinked)
+            .Where(l => l.Manual == LinkManualState.Unlinked)
             .ToLookup(l => l.MessageKey, StringComparer.Ordinal);
         foreach (var key in answered)
         {
@@ -153,13 +150,12 @@ internal sealed class CrmLinker(
         }
 
         var addresses = candidates.SelectMany(m => CrmMatcher.Participants(m, ownAddresses)).Distinct().ToList();
-        var domains = addresses.Select(CrmMatcher.Domain).Where(d => !settings.IsFreeMail(d)).Distinct().ToList();
+        var domains = addresses.Select(MailDomains.Of).OfType<string>().Where(d => !settings.IsFreeMail(d)).Distinct().ToList();
         var lookup = new CrmLookupResult([], []);
         if (addresses.Count > 0)
         {
             // Note: a host directory that answers null is taken as "no matches", not as a failure of the download.
             lookup = await directory.LookupAsync(new CrmLookupRequest(addresses, domains), cancellationToken) ?? lookup;
-            Lookups++;
         }
 
         var desired = new List<DesiredLink>();

@@ -24,8 +24,6 @@ internal static class CrmMatcher
             .Distinct()
             .ToList();
 
-    public static string Domain(string address) => address[(address.LastIndexOf('@') + 1)..];
-
     /// <summary>The Message-IDs a message answers, nearest first (never its own: a message does not answer itself).</summary>
     public static IReadOnlyList<string> Parents(IndexedMessage message)
     {
@@ -86,7 +84,7 @@ internal static class CrmMatcher
         }
 
         // 3. domain, the weaker rule: only customers the first two left without a link on this message.
-        var domains = participants.Select(Domain).Where(d => !settings.IsFreeMail(d)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var domains = participants.Select(MailDomains.Of).OfType<string>().Where(d => !settings.IsFreeMail(d)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var byDomain = lookup.Domains.Where(m => domains.Contains(m.Domain)).ToList();
         var (definiteDomains, choiceDomains) = Split(byDomain.GroupBy(m => m.Domain, StringComparer.OrdinalIgnoreCase), m => m.CustomerId, settings);
         foreach (var customerId in definiteDomains.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Where(c => !links.ContainsKey(c)).ToList())

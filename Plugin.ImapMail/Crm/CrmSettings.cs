@@ -26,9 +26,8 @@ internal sealed record CrmSettings
 
     public bool IsExcluded(string address)
     {
-        var at = address.LastIndexOf('@');
-        var domain = at < 0 ? "" : address[(at + 1)..];
+        var domain = MailDomains.Of(address);
         return Exclusions.Any(e => string.Equals(e, address, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(e.TrimStart('@'), domain, StringComparison.OrdinalIgnoreCase));
+            || (domain is not null && string.Equals(e.TrimStart('@'), domain, StringComparison.OrdinalIgnoreCase)));
     }
 }

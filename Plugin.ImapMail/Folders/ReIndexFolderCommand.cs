@@ -21,7 +21,7 @@ internal sealed class ReIndexFolderCommand(
     public override async Task<FolderCommandResult> ExecuteAsync(FolderCommandContext context, CancellationToken cancellationToken = default)
     {
         var folder = await folders.GetAsync(context.Folder.AccountId, context.Folder.Path, cancellationToken) ?? throw FolderNotFound(context.Folder);
-        await folders.SetStateAsync(folder.Id, FolderStates.ReindexPending, cancellationToken);
+        await folders.SetStateAsync(folder.Id, FolderState.ReindexPending, cancellationToken);
         await messages.DeleteFolderContentAsync(folder.AccountId, folder.Id, cancellationToken: cancellationToken);
         var summary = await download.DownloadAsync(folder.AccountId, new DownloadOptions(FolderPath: folder.Path), cancellationToken: cancellationToken);
         if (summary.FolderErrors.TryGetValue(folder.Path, out var error))

@@ -4,7 +4,7 @@ namespace Plugin.ImapMail.Messages;
 /// Message content kept locally per the account's policy (default: messages linked to CRM), so a customer card keeps
 /// its history after the server's copy is gone. Keyed by the message's identity, like CRM links.
 /// </summary>
-internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, TimeProvider clock, LinkStore links)
+internal sealed class BodyCache(BodyCacheStore store, LinkStore links)
 {
     /// <summary>The largest message the cache keeps; a larger one stays on the server only.</summary>
     internal const int MaxBytes = 4 * 1024 * 1024;
@@ -27,24 +27,9 @@ internal sealed class BodyCache(IHostDatabase database, ITenantContext tenant, T
             return;
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO imapmail_body_cache (tenant_id, account_id, message_key, content, cached_at)
-            VALUES (@tenant, @accountId, @key, @content, @now)
-            ON CONFLICT (account_id, message_key) DO NOTHING
-            """,
-            new { tenant = tenant.TenantId, accountId = account.Id, key = message.LinkKey, content = content.ToArray(), now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+        await store.AddAsync(account.Id, message.LinkKey, content.ToArray(), cancellationToken);
     }
 
-    public async Task<Stream?> GetAsync(long accountId, string messageKey, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var content = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
-            "SELECT content FROM imapmail_body_cache WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey",
-            new { tenant = tenant.TenantId, accountId, messageKey },
-            cancellationToken: cancellationToken));
-        return content is null ? null : new MemoryStream(content, writable: false);
-    }
+    public async Task<Stream?> GetAsync(long accountId, string messageKey, CancellationToken cancellationToken = default) =>
+        await store.GetAsync(accountId, messageKey, cancellationToken) is { } content ? new MemoryStream(content, writable: false) : null;
 }

@@ -49,7 +49,7 @@ internal static class MessageComposer
         var subject = Clean(mail.Subject ?? "");
         message.Subject = subject.Length > MaxSubject ? subject[..MaxSubject] : subject;
         message.Date = now;
-        message.MessageId = MimeUtils.GenerateMessageId(DomainOf(s.Email));
+        message.MessageId = MimeUtils.GenerateMessageId(IdDomain(s.Email));
         if (mail.InReplyTo is { Length: > 0 } inReplyTo)
         {
             message.InReplyTo = MessageIdToken(inReplyTo, "In-Reply-To", culture);
@@ -87,21 +87,14 @@ internal static class MessageComposer
         return (message, recipients);
     }
 
-    /// <summary>The text of a header value with every line break and control character turned into a space.</summary>
-    public static string Clean(string value) =>
-        string.Create(value.Length, value, static (span, v) =>
-        {
-            for (var i = 0; i < v.Length; i++)
-            {
-                span[i] = char.IsControl(v[i]) ? ' ' : v[i];
-            }
-        }).Trim();
+    /// <summary>
+    /// The text of a header value, cleaned as stored text is (<see cref="MessageSummaryMapper.Clean"/>: line breaks and tabs
+    /// become spaces, other control characters go, a lone surrogate is replaced) and trimmed.
+    /// </summary>
+    public static string Clean(string value) => MessageSummaryMapper.Clean(value, value.Length)!.Trim();
 
-    public static string DomainOf(string address)
-    {
-        var at = address.LastIndexOf('@');
-        return at < 0 ? "localhost" : address[(at + 1)..].ToLowerInvariant();
-    }
+    /// <summary>The domain a Message-ID of the address's account ends with (<c>localhost</c> for an address without one).</summary>
+    public static string IdDomain(string address) => MailDomains.Of(address) ?? "localhost";
 
     /// <summary>A Message-ID without angle brackets.</summary>
     public static string Bare(string messageId) => messageId.Trim().TrimStart('<').TrimEnd('>');

@@ -62,13 +62,13 @@ internal sealed class OutboxService(
         var readReceipt = mail.RequestReadReceipt ?? account.Settings.RequestReadReceipt;
         var deliveryReceipt = mail.RequestDeliveryReceipt ?? account.Settings.RequestDeliveryReceipt;
         var (message, recipients) = MessageComposer.Compose(account, mail, readReceipt, clock.GetUtcNow(), culture);
-        var outboxId = await EnqueueAsync(account, message, recipients, account.Settings.Email, OutboxPurposes.Mail, deliveryReceipt, readReceipt, cancellationToken)
+        var outboxId = await EnqueueAsync(account, message, recipients, account.Settings.Email, OutboxPurpose.Mail, deliveryReceipt, readReceipt, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.Conflict, Strings.Format("Send_duplicateMessageId", culture, message.MessageId));
         return await AttemptAsync(outboxId, force: false, cancellationToken);
     }
 
     /// <summary>Writes a composed message to the outbox; null when the tenant already has one with its Message-ID.</summary>
-    internal async Task<long?> EnqueueAsync(Account account, MimeMessage message, IReadOnlyList<string> recipients, string envelopeFrom, string purpose, bool deliveryReceipt, bool readReceipt, CancellationToken cancellationToken)
+    internal async Task<long?> EnqueueAsync(Account account, MimeMessage message, IReadOnlyList<string> recipients, string envelopeFrom, OutboxPurpose purpose, bool deliveryReceipt, bool readReceipt, CancellationToken cancellationToken)
     {
         using var mime = new MemoryStream();
         await message.WriteToAsync(FormatOptions.Default, mime, cancellationToken);
@@ -80,7 +80,7 @@ internal sealed class OutboxService(
             Recipients = OutboxRow.Join(recipients),
             Mime = mime.ToArray(),
             Subject = message.Subject,
-            Purpose = purpose,
+            Purpose = OutboxPurposes.Names[purpose],
             // ENVID is xtext of printable ASCII; a random token keeps the Message-ID's domain out of other servers' logs.
             EnvelopeId = "imapmail." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
             NotifySuccess = deliveryReceipt,
@@ -139,7 +139,7 @@ internal sealed class OutboxService(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Cancelled while connecting: nothing was handed over, so the message waits in the outbox as before.
-            await store.FinishAsync(outboxId, owner, row.Attempts > 0 ? OutboxStates.Retrying : OutboxStates.Queued, row.LastError, row.RejectedList, null, null, CancellationToken.None);
+            await store.FinishAsync(outboxId, owner, row.Attempts > 0 ? OutboxState.Retrying : OutboxState.Queued, row.LastError, row.RejectedList, null, null, CancellationToken.None);
             throw;
         }
 
@@ -147,15 +147,15 @@ internal sealed class OutboxService(
         var attempts = (int)row.Attempts + 1;
         var (state, reason, next) = outcome.Status switch
         {
-            OutgoingStatus.Sent => (OutboxStates.Sent, outcome.Reason, (long?)null),
-            OutgoingStatus.Failed => (OutboxStates.Failed, outcome.Reason, null),
-            OutgoingStatus.DeliveryUnknown => (OutboxStates.DeliveryUnknown, outcome.Reason, null),
-            OutgoingStatus.ActionRequired => (OutboxStates.Blocked, outcome.Reason, null),
-            _ when attempts >= options.MaxAttempts => (OutboxStates.Failed, Strings.Format("Send_gaveUp", tenant.UiCulture, attempts, outcome.Reason), null),
-            _ => (OutboxStates.Retrying, outcome.Reason, (now + options.Backoff[Math.Min(attempts, options.Backoff.Count) - 1]).ToUnixTimeMilliseconds()),
+            OutgoingStatus.Sent => (OutboxState.Sent, outcome.Reason, (long?)null),
+            OutgoingStatus.Failed => (OutboxState.Failed, outcome.Reason, null),
+            OutgoingStatus.DeliveryUnknown => (OutboxState.DeliveryUnknown, outcome.Reason, null),
+            OutgoingStatus.ActionRequired => (OutboxState.Blocked, outcome.Reason, null),
+            _ when attempts >= options.MaxAttempts => (OutboxState.Failed, Strings.Format("Send_gaveUp", tenant.UiCulture, attempts, outcome.Reason), null),
+            _ => (OutboxState.Retrying, outcome.Reason, DbValues.ToUnixMs(now + options.Backoff[Math.Min(attempts, options.Backoff.Count) - 1])),
         };
-        await store.FinishAsync(outboxId, owner, state, reason, outcome.Rejected, next, state == OutboxStates.Sent ? now.ToUnixTimeMilliseconds() : null, CancellationToken.None);
-        if (state == OutboxStates.Blocked)
+        await store.FinishAsync(outboxId, owner, state, reason, outcome.Rejected, next, state == OutboxState.Sent ? DbValues.ToUnixMs(now) : null, CancellationToken.None);
+        if (state == OutboxState.Blocked)
         {
             // Stamped after the attempt: an OAuth2 login has asked the host for a forced refresh by now, and only a
             // token other than that one opens the route again.
@@ -166,7 +166,7 @@ internal sealed class OutboxService(
         logger.LogInformation("Outbox message {OutboxId}: {State} after attempt {Attempt}", outboxId, state, attempts);
         await events.ChangedAsync(row, OutboxStates.ToStatus(state), reason, CancellationToken.None);
 
-        if (state == OutboxStates.Sent)
+        if (state == OutboxState.Sent)
         {
             await FileCopyAsync(outboxId, account, CancellationToken.None);
         }
@@ -197,16 +197,16 @@ internal sealed class OutboxService(
             return false;
         }
 
-        var searchFirst = before.SentCopy == SentCopyStates.Appending || before.SentCopyAttempts > 0;
+        var searchFirst = before.CopyStage == SentCopyStage.Appending || before.SentCopyAttempts > 0;
         var outcome = await copier.FileAsync(account, before, searchFirst, cancellationToken);
-        var state = outcome.State == SentCopyStates.Pending && before.SentCopyAttempts + 1 >= options.MaxSentCopyAttempts ? SentCopyStates.Failed : outcome.State;
+        var state = outcome.State == SentCopyStage.Pending && before.SentCopyAttempts + 1 >= options.MaxSentCopyAttempts ? SentCopyStage.Failed : outcome.State;
         await store.FinishCopyAsync(outboxId, owner, state, outcome.Uid, outcome.Error, CancellationToken.None);
         if (outcome.Error is not null)
         {
             logger.LogWarning("Sent copy of outbox message {OutboxId}: {State}", outboxId, state);
         }
 
-        return state is not SentCopyStates.Pending;
+        return state is not SentCopyStage.Pending;
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ListAsync(long? accountId = null, int limit = 100, CancellationToken cancellationToken = default)
@@ -234,12 +234,12 @@ internal sealed class OutboxService(
         var culture = tenant.UiCulture;
         var row = await store.GetAsync(outboxId, cancellationToken)
             ?? throw new ImapMailException(ImapMailErrorKind.NotFound, Strings.Format("Send_outboxNotFound", culture, outboxId));
-        if (row.Status == OutboxStates.DeliveryUnknown)
+        if (row.State == OutboxState.DeliveryUnknown)
         {
             throw new ImapMailException(ImapMailErrorKind.Conflict, Strings.Format("Send_retryUnknown", culture, outboxId));
         }
 
-        if (OutboxStates.Accepted.Contains(row.Status))
+        if (OutboxStates.Accepted.Contains(row.State))
         {
             // Sent already; a retry only files a missing Sent copy.
             await FileCopyAsync(outboxId, null, cancellationToken);
@@ -318,7 +318,7 @@ internal sealed class OutboxService(
     }
 
     private static SendReceipt Receipt(OutboxRow row) =>
-        new(row.Id, row.MessageId, OutboxStates.ToStatus(row.Status), row.LastError, row.RejectedList);
+        new(row.Id, row.MessageId, OutboxStates.ToStatus(row.State), row.LastError, row.RejectedList);
 
     private static OutboxEntry ToEntry(OutboxRow row, IEnumerable<OutboxReportRow> reports) => new(
         row.Id,
@@ -326,16 +326,16 @@ internal sealed class OutboxService(
         row.MessageId,
         row.Subject,
         row.RecipientList,
-        OutboxStates.ToStatus(row.Status),
+        OutboxStates.ToStatus(row.State),
         (int)row.Attempts,
-        row.Status == OutboxStates.Retrying && row.NextAttemptAt is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null,
+        row.State == OutboxState.Retrying ? DbValues.FromUnixMs(row.NextAttemptAt) : null,
         row.LastError ?? row.SentCopyError,
         row.RejectedList,
-        SentCopyStates.ToState(row.SentCopy),
-        DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-        row.SentAt is { } sent ? DateTimeOffset.FromUnixTimeMilliseconds(sent) : null,
-        reports.Select(r => new DeliveryReport(Enum.Parse<DeliveryReportKind>(r.Kind, ignoreCase: true), r.Recipient, r.Detail, DateTimeOffset.FromUnixTimeMilliseconds(r.ReportedAt))).ToList())
+        SentCopyStages.ToState(row.CopyStage),
+        DbValues.FromUnixMs(row.CreatedAt),
+        DbValues.FromUnixMs(row.SentAt),
+        reports.Select(r => new DeliveryReport(Enum.Parse<DeliveryReportKind>(r.Kind, ignoreCase: true), r.Recipient, r.Detail, DbValues.FromUnixMs(r.ReportedAt))).ToList())
     {
-        IsReadReceipt = row.Purpose == OutboxPurposes.Mdn,
+        IsReadReceipt = row.Kind == OutboxPurpose.Mdn,
     };
 }

@@ -97,9 +97,10 @@ internal sealed class ReadReceiptService(
         var address = to.Address.ToLowerInvariant();
         var returnPath = headers[HeaderId.ReturnPath] is { } rp && InternetAddressList.TryParse(rp, out var rpList) ? rpList.Mailboxes.FirstOrDefault()?.Address?.ToLowerInvariant() : null;
         var own = (await accounts.ListAsync(cancellationToken))
-            .Select(a => MessageComposer.DomainOf(a.Settings.Email))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var outside = !own.Contains(MessageComposer.DomainOf(address));
+            .Select(a => MailDomains.Of(a.Settings.Email))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var outside = MailDomains.Of(address) is not { } domain || !own.Contains(domain);
         var policy = account.Settings.ReadReceiptReply.ToString().ToLowerInvariant();
         return new ReadReceiptRequest(address, outside, policy, returnPath is not null && !string.Equals(returnPath, address, StringComparison.OrdinalIgnoreCase));
     }
@@ -132,7 +133,7 @@ internal sealed class ReadReceiptService(
 
         mdn.Headers.Add("Auto-Submitted", automatic ? "auto-replied" : "no");
         var report = new MultipartReport("disposition-notification");
-        var sentAt = original.SentAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at).ToString("f", culture) : "?";
+        var sentAt = DbValues.FromUnixMs(original.SentAt)?.ToString("f", culture) ?? "?";
         report.Add(new TextPart("plain") { Text = Strings.Format("Mdn_text", culture, sentAt, s.Email, original.Subject ?? "") });
         var fields = new MessageDispositionNotification();
         fields.Fields.Add("Reporting-UA", $"{Environment.MachineName.ToLowerInvariant()}; Plugin.ImapMail {ModuleInfo.Version}");
@@ -152,7 +153,7 @@ internal sealed class ReadReceiptService(
 
         mdn.Body = report;
         // RFC 8098: a receipt is sent with the null reverse path, so nothing bounces back to it.
-        var id = await outbox.EnqueueAsync(account, mdn, [request.NotifyAddress], "", OutboxPurposes.Mdn, deliveryReceipt: false, readReceipt: false, cancellationToken);
+        var id = await outbox.EnqueueAsync(account, mdn, [request.NotifyAddress], "", OutboxPurpose.Mdn, deliveryReceipt: false, readReceipt: false, cancellationToken);
         if (id is null)
         {
             logger.LogInformation("Read receipt for message {MessageRow} of account {AccountId} was sent before; not again", original.Id, account.Id);
@@ -179,7 +180,7 @@ internal sealed class ReadReceiptService(
     private static string MdnMessageId(Account account, IndexedMessage original)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{account.Id}|{original.LinkKey}"));
-        return $"mdn.{Convert.ToHexStringLower(hash)[..32]}@{MessageComposer.DomainOf(account.Settings.Email)}";
+        return $"mdn.{Convert.ToHexStringLower(hash)[..32]}@{MessageComposer.IdDomain(account.Settings.Email)}";
     }
 
     private async Task<(Account Account, StoredFolder Folder, IndexedMessage Message)> RequireAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken)

@@ -76,7 +76,7 @@ internal sealed class ReportProcessor(OutboxStore store, OutgoingEvents events, 
 
         foreach (var messageId in report.OriginalMessageIds)
         {
-            if (await store.FindByMessageIdAsync(messageId, cancellationToken) is { Purpose: OutboxPurposes.Mail } byId)
+            if (await store.FindByMessageIdAsync(messageId, cancellationToken) is { Kind: OutboxPurpose.Mail } byId)
             {
                 return byId;
             }
@@ -89,27 +89,28 @@ internal sealed class ReportProcessor(OutboxStore store, OutgoingEvents events, 
     {
         // The strongest news wins: a failure needs attention; read implies delivered.
         var failed = report.Results.FirstOrDefault(r => r.Kind == DeliveryReportKind.Failed);
-        string? state = null, reason = null;
+        OutboxState? state = null;
+        string? reason = null;
         var status = OutgoingStatus.Sent;
         if (failed is not null)
         {
-            (state, status, reason) = (OutboxStates.Failed, OutgoingStatus.Failed, string.IsNullOrEmpty(failed.Recipient) ? failed.Detail : $"{failed.Recipient}: {failed.Detail}");
+            (state, status, reason) = (OutboxState.Failed, OutgoingStatus.Failed, string.IsNullOrEmpty(failed.Recipient) ? failed.Detail : $"{failed.Recipient}: {failed.Detail}");
         }
         else if (report.Results.Any(r => r.Kind == DeliveryReportKind.Read))
         {
-            (state, status) = (OutboxStates.Read, OutgoingStatus.Read);
+            (state, status) = (OutboxState.Read, OutgoingStatus.Read);
         }
         else if (report.Results.Any(r => r.Kind == DeliveryReportKind.Delivered))
         {
-            (state, status) = (OutboxStates.Delivered, OutgoingStatus.Delivered);
+            (state, status) = (OutboxState.Delivered, OutgoingStatus.Delivered);
         }
 
-        if (state is null)
+        if (state is not { } reported)
         {
             return;
         }
 
-        if (await store.SetReportedStatusAsync(original.Id, state, reason, cancellationToken))
+        if (await store.SetReportedStatusAsync(original.Id, reported, reason, cancellationToken))
         {
             logger.LogInformation("Outbox message {OutboxId}: {Status} by a {Format} report", original.Id, status, report.Format);
             await events.ChangedAsync(original, status, reason, cancellationToken);

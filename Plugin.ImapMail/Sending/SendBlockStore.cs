@@ -45,25 +45,19 @@ internal sealed class SendBlock
 /// The routes of the current tenant that must not log in again (<c>imapmail_send_block</c>): stored, so the wait
 /// survives restarts, and keyed by route, so every message of that route waits, not only the one that was refused.
 /// </summary>
-internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock, OutboxStore outbox)
 {
-    public async Task<SendBlock?> GetAsync(SendRoute route, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<SendBlock>(new CommandDefinition(
+    public Task<SendBlock?> GetAsync(SendRoute route, CancellationToken cancellationToken = default) =>
+        database.QuerySingleOrDefaultAsync<SendBlock>(
             "SELECT account_id, route, settings, reason FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route AND account_id = @accountId",
             new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task<IReadOnlyList<SendBlock>> ListOwnAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<SendBlock>(new CommandDefinition(
+    public Task<IReadOnlyList<SendBlock>> ListOwnAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync<SendBlock>(
             "SELECT account_id, route, settings, reason FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route ORDER BY account_id",
             new { tenant = tenant.TenantId, route = SendRoute.OwnServer },
-            cancellationToken: cancellationToken))).ToList();
-    }
+            cancellationToken);
 
     /// <summary>
     /// Stops the route: stores the block, and for an account's own server puts its other waiting messages in the same
@@ -71,7 +65,7 @@ internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tena
     /// </summary>
     public async Task BlockAsync(SendRoute route, string reason, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = DbValues.Now(clock);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var parameters = new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId, settings = route.Settings, reason, now };
@@ -84,12 +78,7 @@ internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tena
             parameters, transaction, cancellationToken: cancellationToken));
         if (route.IsOwn)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE imapmail_outbox SET status = 'blocked', last_error = @reason, next_attempt_at = NULL, updated_at = @now
-                 WHERE tenant_id = @tenant AND account_id = @accountId AND status IN ('queued', 'retrying')
-                """,
-                parameters, transaction, cancellationToken: cancellationToken));
+            await outbox.BlockWaitingAsync(connection, transaction, route.AccountId, reason, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -103,19 +92,13 @@ internal sealed class SendBlockStore(IHostDatabase database, ITenantContext tena
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        var parameters = new { tenant = tenant.TenantId, route = route.Name, accountId = route.AccountId, now = DbValues.Now(clock) };
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM imapmail_send_block WHERE tenant_id = @tenant AND route = @route AND account_id = @accountId",
             parameters, transaction, cancellationToken: cancellationToken));
         // Note: a released message whose route is still blocked (a "Use default" message while the system route
         // waits) goes back to waiting on its next attempt, before any login.
-        var released = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE imapmail_outbox SET status = 'retrying', next_attempt_at = NULL, updated_at = @now
-             WHERE tenant_id = @tenant AND status = 'blocked'
-               AND account_id NOT IN (SELECT account_id FROM imapmail_send_block WHERE tenant_id = @tenant AND route = 'own')
-            """,
-            parameters, transaction, cancellationToken: cancellationToken));
+        var released = await outbox.ReleaseBlockedAsync(connection, transaction, SendRoute.OwnServer, parameters.now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return released;
     }

@@ -2,8 +2,8 @@ using MailKit.Search;
 
 namespace Plugin.ImapMail.Sending;
 
-/// <summary>What filing a Sent copy came to: a stored <see cref="SentCopyStates"/> value, the copy's UID, and an error to show.</summary>
-internal sealed record SentCopyOutcome(string State, long? Uid, string? Error);
+/// <summary>What filing a Sent copy came to: a <see cref="SentCopyStage"/>, the copy's UID, and an error to show.</summary>
+internal sealed record SentCopyOutcome(SentCopyStage State, long? Uid, string? Error);
 
 /// <summary>
 /// Files the copy of a sent message in the account's Sent folder, with \Seen, exactly once: before any retry (and in
@@ -17,9 +17,9 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
     {
         var culture = tenant.UiCulture;
         var mode = account.Settings.SentCopy;
-        if (mode == SentCopyMode.Never || row.Purpose == OutboxPurposes.Mdn)
+        if (mode == SentCopyMode.Never || row.Kind == OutboxPurpose.Mdn)
         {
-            return new SentCopyOutcome(SentCopyStates.Off, null, null);
+            return new SentCopyOutcome(SentCopyStage.Off, null, null);
         }
 
         ImapClient client;
@@ -29,7 +29,7 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
         }
         catch (ImapMailException ex)
         {
-            return new SentCopyOutcome(SentCopyStates.Pending, null, ex.Message);
+            return new SentCopyOutcome(SentCopyStage.Pending, null, ex.Message);
         }
 
         using (client)
@@ -39,14 +39,14 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
                 if (mode == SentCopyMode.Auto && ServerFilesSentMail(client, account))
                 {
                     await client.DisconnectAsync(true, CancellationToken.None);
-                    return new SentCopyOutcome(SentCopyStates.Server, null, null);
+                    return new SentCopyOutcome(SentCopyStage.Server, null, null);
                 }
 
                 var sent = await SentFolderAsync(client, account, cancellationToken);
                 if (sent is null)
                 {
                     await client.DisconnectAsync(true, CancellationToken.None);
-                    return new SentCopyOutcome(SentCopyStates.NoFolder, null, Strings.Format("Send_noSentFolder", culture, account.Settings.Name));
+                    return new SentCopyOutcome(SentCopyStage.NoFolder, null, Strings.Format("Send_noSentFolder", culture, account.Settings.Name));
                 }
 
                 if (searchFirst || mode == SentCopyMode.Auto)
@@ -58,7 +58,7 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
                     {
                         // Our earlier APPEND landed (or the server filed it): one copy is there already.
                         await client.DisconnectAsync(true, CancellationToken.None);
-                        return new SentCopyOutcome(searchFirst ? SentCopyStates.Filed : SentCopyStates.Server, found[0].Id, null);
+                        return new SentCopyOutcome(searchFirst ? SentCopyStage.Filed : SentCopyStage.Server, found[0].Id, null);
                     }
                 }
 
@@ -66,20 +66,20 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
                 var message = await MimeMessage.LoadAsync(mime, CancellationToken.None);
                 var request = new AppendRequest(message, MessageFlags.Seen)
                 {
-                    InternalDate = row.SentAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : message.Date,
+                    InternalDate = DbValues.FromUnixMs(row.SentAt) ?? message.Date,
                 };
                 var uid = await sent.AppendAsync(request, cancellationToken);
                 await client.DisconnectAsync(true, CancellationToken.None);
                 logger.LogInformation("Filed outbox message {OutboxId} in the Sent folder as UID {Uid}", row.Id, uid?.Id);
-                return new SentCopyOutcome(SentCopyStates.Filed, uid?.Id, null);
+                return new SentCopyOutcome(SentCopyStage.Filed, uid?.Id, null);
             }
             catch (FolderNotFoundException)
             {
-                return new SentCopyOutcome(SentCopyStates.NoFolder, null, Strings.Format("Send_noSentFolder", culture, account.Settings.Name));
+                return new SentCopyOutcome(SentCopyStage.NoFolder, null, Strings.Format("Send_noSentFolder", culture, account.Settings.Name));
             }
             catch (Exception ex) when (ex is ImapCommandException || ImapErrors.IsConnectionFailure(ex))
             {
-                return new SentCopyOutcome(SentCopyStates.Pending, null, Strings.Format("Send_sentCopyFailed", culture, ex.Message));
+                return new SentCopyOutcome(SentCopyStage.Pending, null, Strings.Format("Send_sentCopyFailed", culture, ex.Message));
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Plugin.ImapMail.Service;
 
 /// <summary>A stored health row (<c>imapmail_account_health</c>).</summary>
@@ -17,31 +15,35 @@ internal sealed class HealthRow
     public string? BlockedStamp { get; set; }
 }
 
-/// <summary>An account as the service's scan of every tenant sees it.</summary>
-internal sealed record ScannedAccount(long TenantId, long AccountId, string Version, int CheckIntervalMinutes);
-
 /// <summary>
-/// The health rows and service leases of the current tenant's accounts, and (for the service's scan only) the list of
-/// every tenant's accounts. Every other statement filters on the tenant.
+/// The health rows and service leases of the current tenant's accounts. Every statement filters on the tenant.
 /// </summary>
-internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
+internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock, AccountStore accounts)
 {
+    /// <summary>The service lease: a row is made for an account that has none yet.</summary>
+    private static readonly LeaseStatements ServiceLease = new(
+        """
+        INSERT INTO imapmail_account_health (tenant_id, account_id, state, failures, owner, lease_until, updated_at)
+        VALUES (@tenant, @accountId, @state, 0, @owner, @until, @now)
+        ON CONFLICT (tenant_id, account_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+         WHERE imapmail_account_health.owner IS NULL OR imapmail_account_health.owner = excluded.owner
+            OR imapmail_account_health.lease_until < @now
+        """,
+        HolderOf: "SELECT owner FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
+        TakeOver: "UPDATE imapmail_account_health SET owner = @owner, lease_until = @until WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @holder",
+        Release: "UPDATE imapmail_account_health SET owner = NULL, lease_until = NULL, watching = NULL WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @owner");
+
     private const string Columns = "tenant_id, account_id, state, watching, last_sync_at, last_error, last_error_at, next_attempt_at, failures, blocked_stamp";
 
-    public async Task<HealthRow?> GetAsync(long accountId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<HealthRow>(new CommandDefinition(
+    public Task<HealthRow?> GetAsync(long accountId, CancellationToken cancellationToken = default) =>
+        database.QuerySingleOrDefaultAsync<HealthRow>(
             $"SELECT {Columns} FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
             new { tenant = tenant.TenantId, accountId },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // Only rows of accounts that still exist: a row left by a deleted account is never shown.
-        var rows = await connection.QueryAsync<HealthRow>(new CommandDefinition(
+    /// <summary>The health rows of the tenant's accounts that still exist: a row left by a deleted account is never shown.</summary>
+    public Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync<HealthRow>(
             $"""
             SELECT {Columns} FROM imapmail_account_health h
              WHERE h.tenant_id = @tenant
@@ -49,15 +51,11 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
              ORDER BY h.account_id
             """,
             new { tenant = tenant.TenantId },
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            cancellationToken);
 
     /// <summary>Writes the row's health (not its lease); creates it when missing.</summary>
-    public async Task SaveAsync(HealthRow row, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SaveAsync(HealthRow row, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             INSERT INTO imapmail_account_health
                 (tenant_id, account_id, state, watching, last_sync_at, last_error, last_error_at, next_attempt_at, failures, blocked_stamp, updated_at)
@@ -80,104 +78,31 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
                 row.NextAttemptAt,
                 row.Failures,
                 row.BlockedStamp,
-                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                now = DbValues.Now(clock),
             },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>
     /// Takes (or renews) the account's service lease for <paramref name="owner"/> unless another worker holds an
     /// unexpired one; a lease left by a dead process of this machine is taken over at once.
     /// </summary>
-    public async Task<bool> TryAcquireLeaseAsync(long accountId, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        var until = (now + duration).ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var taken = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO imapmail_account_health (tenant_id, account_id, state, failures, owner, lease_until, updated_at)
-            VALUES (@tenant, @accountId, @state, 0, @owner, @until, @now)
-            ON CONFLICT (tenant_id, account_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-             WHERE imapmail_account_health.owner IS NULL OR imapmail_account_health.owner = excluded.owner
-                OR imapmail_account_health.lease_until < @now
-            """,
-            new { tenant = tenant.TenantId, accountId, owner, until, now = now.ToUnixTimeMilliseconds(), state = HealthStates.Retrying },
-            cancellationToken: cancellationToken));
-        if (taken == 1)
-        {
-            return true;
-        }
+    public Task<bool> TryAcquireLeaseAsync(long accountId, string owner, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        Leases.TryAcquireAsync(
+            database,
+            ServiceLease,
+            new { tenant = tenant.TenantId, accountId, owner, until = DbValues.ToUnixMs(clock.GetUtcNow() + duration), now = DbValues.Now(clock), state = HealthStates.Retrying },
+            cancellationToken);
 
-        var holder = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT owner FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
-            new { tenant = tenant.TenantId, accountId },
-            cancellationToken: cancellationToken));
-        if (!LeaseOwner.IsDeadHere(holder))
-        {
-            return false;
-        }
+    /// <summary>Gives the lease up, and with it what the worker was watching.</summary>
+    public Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default) =>
+        Leases.ReleaseAsync(database, ServiceLease, new { tenant = tenant.TenantId, accountId, owner }, cancellationToken);
 
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account_health SET owner = @owner, lease_until = @until WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @holder",
-            new { tenant = tenant.TenantId, accountId, owner, holder, until },
-            cancellationToken: cancellationToken)) == 1;
-    }
-
-    public async Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account_health SET owner = NULL, lease_until = NULL, watching = NULL WHERE tenant_id = @tenant AND account_id = @accountId AND owner = @owner",
-            new { tenant = tenant.TenantId, accountId, owner },
-            cancellationToken: cancellationToken));
-    }
-
-    /// <summary>
-    /// Every account of every tenant, with a version that changes with its settings, password and folder ticks.
-    /// The one statement that crosses tenants: it is the service's own scan, and returns ids only (no content).
-    /// </summary>
-    public async Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ScanRow>(new CommandDefinition(
-            """
-            SELECT a.tenant_id, a.id, a.updated_at, a.settings,
-                   (SELECT COUNT(*) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked,
-                   (SELECT COALESCE(SUM(f.id), 0) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked_sum
-              FROM imapmail_account a
-             ORDER BY a.tenant_id, a.id
-            """,
-            new { yes = true },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => new ScannedAccount(r.TenantId, r.Id, $"{r.UpdatedAt}/{r.Ticked}/{r.TickedSum}", CheckInterval(r.Settings))).ToList();
-    }
-
-    private static int CheckInterval(string settings)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(settings);
-            return json.RootElement.TryGetProperty("checkIntervalMinutes", out var value) && value.TryGetInt32(out var minutes) ? minutes : new AccountSettings().CheckIntervalMinutes;
-        }
-        catch (JsonException)
-        {
-            return new AccountSettings().CheckIntervalMinutes;
-        }
-    }
-
-    private sealed class ScanRow
-    {
-        public long TenantId { get; init; }
-        public long Id { get; init; }
-        public long UpdatedAt { get; init; }
-        public string Settings { get; init; } = "{}";
-        public long Ticked { get; init; }
-        public long TickedSum { get; init; }
-    }
+    /// <summary>Every account of every tenant, for the service's scan (see <see cref="AccountStore.ScanAllTenantsAsync"/>).</summary>
+    public Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default) =>
+        accounts.ScanAllTenantsAsync(cancellationToken);
 }
 
-/// <summary>The stored names of <see cref="Contracts.Service.AccountHealthState"/>.</summary>
+/// <summary>The stored names of <see cref="AccountHealthState"/> (<c>imapmail_account_health.state</c>), as constants for the code that compares rows.</summary>
 internal static class HealthStates
 {
     public const string Healthy = "healthy";
@@ -188,14 +113,8 @@ internal static class HealthStates
     public const string Disabled = "disabled";
     public const string SignInAgain = "sign_in_again";
 
-    public static Contracts.Service.AccountHealthState ToState(string value) => value switch
-    {
-        Healthy => Contracts.Service.AccountHealthState.Healthy,
-        NeedsNewPassword => Contracts.Service.AccountHealthState.NeedsNewPassword,
-        CertificateChanged => Contracts.Service.AccountHealthState.CertificateChanged,
-        Unreachable => Contracts.Service.AccountHealthState.Unreachable,
-        Disabled => Contracts.Service.AccountHealthState.Disabled,
-        SignInAgain => Contracts.Service.AccountHealthState.SignInAgain,
-        _ => Contracts.Service.AccountHealthState.Retrying,
-    };
+    public static readonly StateNames<AccountHealthState> Names = StateNames<AccountHealthState>.SnakeCase();
+
+    /// <summary>The state of a stored value; an unknown one is taken as "retrying".</summary>
+    public static AccountHealthState ToState(string value) => Names.Parse(value, AccountHealthState.Retrying);
 }

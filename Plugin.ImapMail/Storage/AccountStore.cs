@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Plugin.ImapMail.Storage;
 
-/// <summary>The accounts of the current tenant. Every statement filters on the tenant: no call reaches another tenant's rows.</summary>
+/// <summary>
+/// The accounts of the current tenant. Every statement filters on the tenant (no call reaches another tenant's rows),
+/// except the always-on service's scan of every tenant's account ids.
+/// </summary>
 internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -12,77 +15,64 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
+    private static readonly LeaseStatements SyncLease = new(
+        """
+        UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until
+         WHERE tenant_id = @tenant AND id = @id AND (sync_owner IS NULL OR sync_owner = @owner OR sync_until < @now)
+        """,
+        HolderOf: "SELECT sync_owner FROM imapmail_account WHERE tenant_id = @tenant AND id = @id",
+        TakeOver: "UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until WHERE tenant_id = @tenant AND id = @id AND sync_owner = @holder",
+        Release: "UPDATE imapmail_account SET sync_owner = NULL, sync_until = NULL WHERE tenant_id = @tenant AND id = @id AND sync_owner = @owner");
+
     private const string Columns =
         "id, tenant_id, name, email, is_default, link_crm, settings, imap_secret, smtp_secret, needs_credentials";
 
-    public async Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant ORDER BY name, id",
-            new { tenant = tenant.TenantId },
-            cancellationToken: cancellationToken));
-        return rows.Select(ToAccount).ToList();
-    }
+    public async Task<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync<Row>($"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant ORDER BY name, id", new { tenant = tenant.TenantId }, cancellationToken))
+            .Select(ToAccount).ToList();
 
-    public async Task<Account?> GetAsync(long id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await GetAsync(connection, null, id, cancellationToken);
-    }
+    public Task<Account?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        FindAsync("id = @id", new { tenant = tenant.TenantId, id }, cancellationToken);
 
-    public async Task<Account?> GetDefaultAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant AND is_default = @yes",
-            new { tenant = tenant.TenantId, yes = true },
-            cancellationToken: cancellationToken));
-        return row is null ? null : ToAccount(row);
-    }
+    public Task<Account?> GetDefaultAsync(CancellationToken cancellationToken = default) =>
+        FindAsync("is_default = @yes", new { tenant = tenant.TenantId, yes = true }, cancellationToken);
+
+    /// <summary>The tenant's one account the condition names, or null.</summary>
+    private async Task<Account?> FindAsync(string condition, object values, CancellationToken cancellationToken) =>
+        await database.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant AND {condition}", values, cancellationToken) is { } row
+            ? ToAccount(row)
+            : null;
 
     /// <summary>Inserts an account; when it is the default, the tenant's previous default is unticked in the same transaction.</summary>
-    public async Task<long> InsertAsync(AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (settings.IsDefault)
-        {
-            await ClearDefaultAsync(connection, transaction, exceptId: 0, cancellationToken);
-        }
-
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+    public Task<long> InsertAsync(AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, CancellationToken cancellationToken = default) =>
+        WriteAsync(
             """
             INSERT INTO imapmail_account
                 (tenant_id, name, kind, email, is_default, link_crm, imap_host, settings, imap_secret, smtp_secret, needs_credentials, created_at, updated_at)
             VALUES
-                (@tenant, @name, @kind, @email, @isDefault, @linkCrm, @imapHost, @settings, @imapSecret, @smtpSecret, @no, @now, @now)
+                (@tenant, @name, @kind, @email, @isDefault, @linkCrm, @imapHost, @settings, @imapSecret, @smtpSecret, @needsNewCredentials, @now, @now)
             RETURNING id
             """,
-            new
-            {
-                tenant = tenant.TenantId,
-                name = settings.Name,
-                kind = settings.Kind,
-                email = settings.Email,
-                isDefault = settings.IsDefault,
-                linkCrm = settings.LinkToCrm,
-                imapHost = settings.ImapHost,
-                settings = JsonSerializer.Serialize(settings, Json),
-                imapSecret = protectedImapSecret,
-                smtpSecret = protectedSmtpSecret,
-                no = false,
-                now,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return id;
-    }
+            id: 0, settings, protectedImapSecret, protectedSmtpSecret, needsNewCredentials: false, cancellationToken);
 
     /// <summary>Replaces an account's settings and secrets; returns false when the tenant has no such account.</summary>
-    public async Task<bool> UpdateAsync(long id, AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, bool needsNewCredentials, CancellationToken cancellationToken = default)
+    public async Task<bool> UpdateAsync(long id, AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, bool needsNewCredentials, CancellationToken cancellationToken = default) =>
+        await WriteAsync(
+            """
+            UPDATE imapmail_account
+               SET name = @name, kind = @kind, email = @email, is_default = @isDefault, link_crm = @linkCrm,
+                   imap_host = @imapHost, settings = @settings, imap_secret = @imapSecret, smtp_secret = @smtpSecret,
+                   needs_credentials = @needsNewCredentials, updated_at = @now
+             WHERE tenant_id = @tenant AND id = @id
+            RETURNING id
+            """,
+            id, settings, protectedImapSecret, protectedSmtpSecret, needsNewCredentials, cancellationToken) == id;
+
+    /// <summary>
+    /// Writes an account's row (<paramref name="sql"/> returns its id, or nothing when there is no such row) in one
+    /// transaction with unticking the tenant's other default when this one is the default. Returns the id, or 0.
+    /// </summary>
+    private async Task<long> WriteAsync(string sql, long id, AccountSettings settings, string? protectedImapSecret, string? protectedSmtpSecret, bool needsNewCredentials, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -91,14 +81,8 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
             await ClearDefaultAsync(connection, transaction, exceptId: id, cancellationToken);
         }
 
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE imapmail_account
-               SET name = @name, kind = @kind, email = @email, is_default = @isDefault, link_crm = @linkCrm,
-                   imap_host = @imapHost, settings = @settings, imap_secret = @imapSecret, smtp_secret = @smtpSecret,
-                   needs_credentials = @needsNewCredentials, updated_at = @now
-             WHERE tenant_id = @tenant AND id = @id
-            """,
+        var written = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            sql,
             new
             {
                 tenant = tenant.TenantId,
@@ -113,12 +97,18 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
                 imapSecret = protectedImapSecret,
                 smtpSecret = protectedSmtpSecret,
                 needsNewCredentials,
-                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                now = DbValues.Now(clock),
             },
             transaction,
             cancellationToken: cancellationToken));
+        if (written is not { } writtenId)
+        {
+            // No such account of this tenant: nothing changes, not even the other default.
+            return 0;
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return changed == 1;
+        return writtenId;
     }
 
     /// <summary>Records the SASL mechanism a server last accepted a login with, in the settings JSON (no migration).</summary>
@@ -130,21 +120,17 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         }
 
         var updated = smtp ? current.Settings with { SmtpLoginMechanism = mechanism } : current.Settings with { ImapLoginMechanism = mechanism };
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await database.ExecuteAsync(
             "UPDATE imapmail_account SET settings = @settings WHERE tenant_id = @tenant AND id = @id",
             new { tenant = tenant.TenantId, id, settings = JsonSerializer.Serialize(updated, Json) },
-            cancellationToken: cancellationToken));
+            cancellationToken);
     }
 
-    public async Task SetNeedsNewCredentialsAsync(long id, bool value, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SetNeedsNewCredentialsAsync(long id, bool value, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             "UPDATE imapmail_account SET needs_credentials = @value WHERE tenant_id = @tenant AND id = @id",
             new { tenant = tenant.TenantId, id, value },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     /// <summary>
     /// Deletes an account and every row of it in every module table; returns false when the tenant has no such account.
@@ -206,56 +192,11 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
     /// The lease lives in the database, so two host processes never download the same account at once, and a crashed
     /// run's lease expires, or is taken over at once when its process on this machine is gone.
     /// </summary>
-    public async Task<bool> TryAcquireLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var taken = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until
-             WHERE tenant_id = @tenant AND id = @id AND (sync_owner IS NULL OR sync_owner = @owner OR sync_until < @now)
-            """,
-            new { tenant = tenant.TenantId, id, owner, until = (now + duration).ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
-        if (taken == 1)
-        {
-            return true;
-        }
+    public Task<bool> TryAcquireLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        Leases.TryAcquireAsync(database, SyncLease, new { tenant = tenant.TenantId, id, owner, until = DbValues.ToUnixMs(clock.GetUtcNow() + duration), now = DbValues.Now(clock) }, cancellationToken);
 
-        // Held: by a process of this machine that was killed or crashed? Then its run is over; take the lease now.
-        var holder = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT sync_owner FROM imapmail_account WHERE tenant_id = @tenant AND id = @id",
-            new { tenant = tenant.TenantId, id },
-            cancellationToken: cancellationToken));
-        if (!LeaseOwner.IsDeadHere(holder))
-        {
-            return false;
-        }
-
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until WHERE tenant_id = @tenant AND id = @id AND sync_owner = @holder",
-            new { tenant = tenant.TenantId, id, owner, holder, until = (now + duration).ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken)) == 1;
-    }
-
-    public async Task ReleaseLeaseAsync(long id, string owner, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account SET sync_owner = NULL, sync_until = NULL WHERE tenant_id = @tenant AND id = @id AND sync_owner = @owner",
-            new { tenant = tenant.TenantId, id, owner },
-            cancellationToken: cancellationToken));
-    }
-
-    private async Task<Account?> GetAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM imapmail_account WHERE tenant_id = @tenant AND id = @id",
-            new { tenant = tenant.TenantId, id },
-            transaction,
-            cancellationToken: cancellationToken));
-        return row is null ? null : ToAccount(row);
-    }
+    public Task ReleaseLeaseAsync(long id, string owner, CancellationToken cancellationToken = default) =>
+        Leases.ReleaseAsync(database, SyncLease, new { tenant = tenant.TenantId, id, owner }, cancellationToken);
 
     private Task<int> ClearDefaultAsync(DbConnection connection, DbTransaction transaction, long exceptId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
@@ -284,5 +225,48 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         public string? ImapSecret { get; init; }
         public string? SmtpSecret { get; init; }
         public bool NeedsCredentials { get; init; }
+    }
+
+    /// <summary>
+    /// Every account of every tenant, with a version that changes with its settings, password and folder ticks.
+    /// The one statement of this store that crosses tenants: it is the always-on service's own scan, and returns ids and
+    /// the check interval only (no content).
+    /// </summary>
+    public async Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await database.QueryAsync<ScanRow>(
+            """
+            SELECT a.tenant_id, a.id, a.updated_at, a.settings,
+                   (SELECT COUNT(*) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked,
+                   (SELECT COALESCE(SUM(f.id), 0) FROM imapmail_folder f WHERE f.tenant_id = a.tenant_id AND f.account_id = a.id AND f.sync_enabled = @yes) AS ticked_sum
+              FROM imapmail_account a
+             ORDER BY a.tenant_id, a.id
+            """,
+            new { yes = true },
+            cancellationToken);
+        return rows.Select(r => new ScannedAccount(r.TenantId, r.Id, $"{r.UpdatedAt}/{r.Ticked}/{r.TickedSum}", CheckInterval(r.Settings))).ToList();
+    }
+
+    private static int CheckInterval(string settings)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(settings);
+            return json.RootElement.TryGetProperty("checkIntervalMinutes", out var value) && value.TryGetInt32(out var minutes) ? minutes : new AccountSettings().CheckIntervalMinutes;
+        }
+        catch (JsonException)
+        {
+            return new AccountSettings().CheckIntervalMinutes;
+        }
+    }
+
+    private sealed class ScanRow
+    {
+        public long TenantId { get; init; }
+        public long Id { get; init; }
+        public long UpdatedAt { get; init; }
+        public string Settings { get; init; } = "{}";
+        public long Ticked { get; init; }
+        public long TickedSum { get; init; }
     }
 }

@@ -1,7 +1,7 @@
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>A stored link between a message (by its link key) and a customer card.</summary>
-internal sealed class CrmLink
+internal class CrmLink
 {
     public long Id { get; init; }
     public long AccountId { get; init; }
@@ -14,7 +14,12 @@ internal sealed class CrmLink
     public string? ManualState { get; init; }
     public bool Notified { get; init; }
 
-    public CrmLinkReason ParsedReason => Enum.TryParse<CrmLinkReason>(Reason, ignoreCase: true, out var r) ? r : CrmLinkReason.Manual;
+    public LinkManualState? Manual => LinkManualStates.Parse(ManualState);
+
+    public CrmLinkReason ParsedReason => ParseReason(Reason);
+
+    /// <summary>A stored reason; an unknown one is taken as a person's link.</summary>
+    public static CrmLinkReason ParseReason(string reason) => Enum.TryParse<CrmLinkReason>(reason, ignoreCase: true, out var r) ? r : CrmLinkReason.Manual;
 }
 
 /// <summary>One link the chain decided on.</summary>

@@ -37,11 +37,11 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
             SelectWithCounts + " AND f.path = @path",
             new { tenant = tenant.TenantId, accountId, path },
             cancellationToken: cancellationToken));
-        if (folder is { AdminRole: null } && folder.DetectedRole != "none")
+        if (folder is { AdminRole: null } && FolderRoles.Parse(folder.DetectedRole) != FolderRole.None)
         {
             var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND admin_role = @role AND state <> 'deleted'",
-                new { tenant = tenant.TenantId, accountId, role = folder.DetectedRole },
+                "SELECT COUNT(*) FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND admin_role = @role AND state <> @deleted",
+                States(new { tenant = tenant.TenantId, accountId, role = folder.DetectedRole }, FolderState.Deleted),
                 cancellationToken: cancellationToken));
             folder.DetectedRoleTaken = taken > 0;
         }
@@ -53,13 +53,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     /// Records a folder as the server listed it. A new folder is ticked for sync when <paramref name="tickIfNew"/>;
     /// an existing folder keeps its tick, its administrator's role and its sync bookkeeping.
     /// </summary>
-    public async Task<long> UpsertAsync(long accountId, ServerFolder folder, bool tickIfNew, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await UpsertAsync(connection, null, accountId, folder, tickIfNew, cancellationToken);
-    }
-
-    internal Task<long> UpsertAsync(DbConnection connection, DbTransaction? transaction, long accountId, ServerFolder folder, bool tickIfNew, CancellationToken cancellationToken) =>
+    private Task<long> UpsertAsync(DbConnection connection, DbTransaction? transaction, long accountId, ServerFolder folder, bool tickIfNew, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO imapmail_folder
@@ -67,7 +61,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
                  selectable, sync_enabled, state, uidvalidity, uidnext, highestmodseq, server_messages, server_unseen)
             VALUES
                 (@tenant, @accountId, @Path, @Name, @ParentPath, @Delimiter, @Attributes, @SpecialUse, @DetectedRole, @DetectedSource,
-                 @Selectable, @tick, 'new', @Uidvalidity, @Uidnext, @Highestmodseq, @Messages, @Unseen)
+                 @Selectable, @tick, @new, @Uidvalidity, @Uidnext, @Highestmodseq, @Messages, @Unseen)
             ON CONFLICT (account_id, path) DO UPDATE SET
                 name = excluded.name, parent_path = excluded.parent_path, delimiter = excluded.delimiter,
                 attributes = excluded.attributes, special_use = excluded.special_use,
@@ -78,10 +72,10 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
                 highestmodseq = COALESCE(excluded.highestmodseq, imapmail_folder.highestmodseq),
                 server_messages = COALESCE(excluded.server_messages, imapmail_folder.server_messages),
                 server_unseen = COALESCE(excluded.server_unseen, imapmail_folder.server_unseen),
-                state = CASE WHEN imapmail_folder.state = 'deleted' THEN 'new' ELSE imapmail_folder.state END
+                state = CASE WHEN imapmail_folder.state = @deleted THEN @new ELSE imapmail_folder.state END
             RETURNING id
             """,
-            new
+            States(new
             {
                 tenant = tenant.TenantId,
                 accountId,
@@ -100,7 +94,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
                 folder.Highestmodseq,
                 folder.Messages,
                 folder.Unseen,
-            },
+            }, FolderState.New, FolderState.Deleted),
             transaction,
             cancellationToken: cancellationToken));
 
@@ -112,11 +106,11 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
             """
             UPDATE imapmail_folder
                SET sync_enabled = @enabled,
-                   state = CASE WHEN @enabled THEN (CASE WHEN state = 'not_kept_up_to_date' THEN 'current' ELSE state END)
-                                ELSE (CASE WHEN state IN ('current', 'new') AND synced_at IS NOT NULL THEN 'not_kept_up_to_date' ELSE state END) END
+                   state = CASE WHEN @enabled THEN (CASE WHEN state = @not_kept_up_to_date THEN @current ELSE state END)
+                                ELSE (CASE WHEN state IN (@current, @new) AND synced_at IS NOT NULL THEN @not_kept_up_to_date ELSE state END) END
              WHERE tenant_id = @tenant AND account_id = @accountId AND path = @path
             """,
-            new { tenant = tenant.TenantId, accountId, path, enabled },
+            States(new { tenant = tenant.TenantId, accountId, path, enabled }, FolderState.NotKeptUpToDate, FolderState.Current, FolderState.New),
             cancellationToken: cancellationToken));
         return changed == 1;
     }
@@ -134,8 +128,8 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         if (role is { } wanted && wanted != FolderRole.None)
         {
             var folders = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
-                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> 'deleted' AND admin_role IS NOT NULL",
-                new { tenant = tenant.TenantId, accountId, path },
+                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> @deleted AND admin_role IS NOT NULL",
+                States(new { tenant = tenant.TenantId, accountId, path }, FolderState.Deleted),
                 transaction,
                 cancellationToken: cancellationToken));
             var holder = folders.FirstOrDefault(f => f.AdminRole == FolderRoles.ToStored(wanted));
@@ -152,7 +146,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
             cancellationToken: cancellationToken));
         if (changed != 1)
         {
-            throw new ImapMailException(ImapMailErrorKind.NotFound, $"The folder '{path}' does not exist in this account.");
+            throw Guards.FolderNotFound(path, tenant.UiCulture);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -194,7 +188,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
 
         foreach (var folder in changed)
         {
-            var tick = firstListing && folder.DetectedRole is "inbox" or "sent";
+            var tick = firstListing && FolderRoles.Parse(folder.DetectedRole) is FolderRole.Inbox or FolderRole.Sent;
             await UpsertAsync(connection, transaction, accountId, folder, tick, cancellationToken);
         }
 
@@ -209,10 +203,10 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
                 gone.Select(path => new { tenant = tenant.TenantId, accountId, path }), transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                UPDATE imapmail_folder SET state = 'deleted', synced_uidvalidity = NULL, synced_uidnext = NULL, synced_modseq = NULL, synced_messages = NULL
+                UPDATE imapmail_folder SET state = @deleted, synced_uidvalidity = NULL, synced_uidnext = NULL, synced_modseq = NULL, synced_messages = NULL
                  WHERE tenant_id = @tenant AND account_id = @accountId AND path = @path
                 """,
-                gone.Select(path => new { tenant = tenant.TenantId, accountId, path }), transaction, cancellationToken: cancellationToken));
+                gone.Select(path => States(new { tenant = tenant.TenantId, accountId, path }, FolderState.Deleted)), transaction, cancellationToken: cancellationToken));
         }
 
         var result = await ListPlainAsync(connection, transaction, accountId, cancellationToken);
@@ -254,29 +248,26 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     }
 
     /// <summary>Records the server's status after a folder was made equal to it, so an unchanged folder can be skipped next time.</summary>
-    public async Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task MarkSyncedAsync(long folderId, long uidvalidity, long? uidnext, long? modseq, long messages, long syncedAt, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             UPDATE imapmail_folder
                SET synced_uidvalidity = @uidvalidity, synced_uidnext = @uidnext, synced_modseq = @modseq, synced_messages = @messages,
                    uidvalidity = @uidvalidity, uidnext = @uidnext, highestmodseq = @modseq, server_messages = @messages,
                    synced_at = @syncedAt,
-                   state = CASE WHEN sync_enabled THEN 'current' ELSE 'not_kept_up_to_date' END
+                   state = CASE WHEN sync_enabled THEN @current ELSE @not_kept_up_to_date END
              WHERE tenant_id = @tenant AND id = @folderId
             """,
-            new { tenant = tenant.TenantId, folderId, uidvalidity, uidnext, modseq, messages, syncedAt },
-            cancellationToken: cancellationToken));
-    }
+            States(new { tenant = tenant.TenantId, folderId, uidvalidity, uidnext, modseq, messages, syncedAt }, FolderState.Current, FolderState.NotKeptUpToDate),
+            cancellationToken);
 
     /// <summary>Sets a folder's state (for example "reindex pending" before its content is removed).</summary>
-    public async Task SetStateAsync(long folderId, string state, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_folder SET state = @state, synced_uidvalidity = CASE WHEN @state = 'reindex_pending' THEN NULL ELSE synced_uidvalidity END WHERE tenant_id = @tenant AND id = @folderId",
-            new { tenant = tenant.TenantId, folderId, state },
-            cancellationToken: cancellationToken));
-    }
+    public Task SetStateAsync(long folderId, FolderState state, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
+            "UPDATE imapmail_folder SET state = @state, synced_uidvalidity = CASE WHEN @forget THEN NULL ELSE synced_uidvalidity END WHERE tenant_id = @tenant AND id = @folderId",
+            new { tenant = tenant.TenantId, folderId, state = FolderStates.Names[state], forget = state == FolderState.ReindexPending },
+            cancellationToken);
+
+    /// <summary>The values, with the folder states the statement names.</summary>
+    private static DynamicParameters States(object values, params FolderState[] states) => SqlArgs.Of(values).States(FolderStates.Names, states);
 }

@@ -3,26 +3,27 @@ namespace Plugin.ImapMail.Storage;
 /// <summary>The CRM links of the current tenant. Links are keyed by the message's identity, not its row, so they survive ReIndex.</summary>
 internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, TimeProvider clock)
 {
+    /// <summary>"The link is in force": automatic (no manual state) or linked by a person. Needs the parameter <c>@linked</c>.</summary>
+    private const string InForce = "(manual_state IS NULL OR manual_state = @linked)";
+
+    /// <summary>The values, with the <c>@linked</c> of <see cref="InForce"/>.</summary>
+    private static DynamicParameters InForceArgs(object values) => SqlArgs.Of(values).States(LinkManualStates.Names, LinkManualState.Linked);
+
     /// <summary>Whether the message is linked to a customer in force (automatically or by a person).</summary>
-    public async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey AND (manual_state IS NULL OR manual_state = 'linked')",
-            new { tenant = tenant.TenantId, accountId, messageKey },
-            cancellationToken: cancellationToken)) > 0;
-    }
+    public async Task<bool> IsLinkedAsync(long accountId, string messageKey, CancellationToken cancellationToken) =>
+        await database.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND message_key = @messageKey AND {InForce}",
+            InForceArgs(new { tenant = tenant.TenantId, accountId, messageKey }),
+            cancellationToken) > 0;
 
     /// <summary>Records a person's choice: linked (or unlinked, which keeps automatic linking from adding it again).</summary>
-    public async Task SetManualAsync(long accountId, string messageKey, string customerId, string? contactId, bool linked, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SetManualAsync(long accountId, string messageKey, string customerId, string? contactId, bool linked, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync(
             """
             INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
-            VALUES (@tenant, @accountId, @messageKey, @customerId, @contactId, 'manual', @state, @no, @now)
+            VALUES (@tenant, @accountId, @messageKey, @customerId, @contactId, @reason, @state, @no, @now)
             ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
-                reason = 'manual', manual_state = excluded.manual_state, contact_id = excluded.contact_id, notified = excluded.notified
+                reason = excluded.reason, manual_state = excluded.manual_state, contact_id = excluded.contact_id, notified = excluded.notified
             """,
             new
             {
@@ -31,46 +32,49 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
                 messageKey,
                 customerId,
                 contactId,
-                state = linked ? LinkManualStates.Linked : LinkManualStates.Unlinked,
+                reason = ReasonName(CrmLinkReason.Manual),
+                state = LinkManualStates.Names[linked ? LinkManualState.Linked : LinkManualState.Unlinked],
                 no = false,
-                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                now = DbValues.Now(clock),
             },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    /// <summary>The tenant's links in force (a person's "unlinked" choices are left out), optionally for one account or customer.</summary>
-    public async Task<IReadOnlyList<CrmLink>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<CrmLink>(new CommandDefinition(
-            """
-            SELECT id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified
-              FROM imapmail_crm_link
-             WHERE tenant_id = @tenant
-               AND (manual_state IS NULL OR manual_state = 'linked')
-               AND (@accountId IS NULL OR account_id = @accountId)
-               AND (@customerId IS NULL OR customer_id = @customerId)
-             ORDER BY id
+    /// <summary>
+    /// The tenant's links in force (a person's "unlinked" choices are left out), optionally for one account or customer,
+    /// with the message as the card shows it.
+    /// </summary>
+    public Task<IReadOnlyList<LinkWithMessage>> ListAsync(long? accountId = null, string? customerId = null, CancellationToken cancellationToken = default) =>
+        database.QueryAsync<LinkWithMessage>(
+            $"""
+            {SelectWithMessage}
+             WHERE l.tenant_id = @tenant
+               AND (l.manual_state IS NULL OR l.manual_state = @linked)
+               AND (@accountId IS NULL OR l.account_id = @accountId)
+               AND (@customerId IS NULL OR l.customer_id = @customerId)
+             ORDER BY l.id
             """,
-            new { tenant = tenant.TenantId, accountId, customerId },
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            InForceArgs(new { tenant = tenant.TenantId, accountId, customerId }),
+            cancellationToken);
 
     /// <summary>
     /// The index row of a link's message (the lowest id when copies of it sit in several folders), found through the
     /// (tenant, message_id) or (tenant, fingerprint) index, never by scanning the account.
     /// </summary>
-    internal const string MessageOfLink = """
+    private const string MessageOfLink = """
         (CASE WHEN l.message_key LIKE 'fp:%'
               THEN (SELECT MIN(x.id) FROM imapmail_message x WHERE x.tenant_id = l.tenant_id AND x.fingerprint = SUBSTR(l.message_key, 4) AND x.account_id = l.account_id)
               ELSE (SELECT MIN(x.id) FROM imapmail_message x WHERE x.tenant_id = l.tenant_id AND x.message_id = l.message_key AND x.account_id = l.account_id)
          END)
         """;
 
-    /// <summary>"column is one of @param": Dapper expands a list for SQLite; PostgreSQL takes the array as one parameter.</summary>
-    private string In(string column, string parameter) =>
-        database.Dialect == SqlDialect.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+    /// <summary>A link with the message it names (<see cref="MessageOfLink"/>) and that message's folder.</summary>
+    private const string SelectWithMessage = $"""
+        SELECT l.id, l.account_id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
+               m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path
+          FROM imapmail_crm_link l
+          LEFT JOIN imapmail_message m ON m.id = {MessageOfLink}
+          LEFT JOIN imapmail_folder f ON f.id = m.folder_id
+        """;
 
     /// <summary>The links in force for any of the keys, in any of the tenant's accounts (for the thread rule).</summary>
     public async Task<IReadOnlyList<CrmLink>> InForceForKeysAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
@@ -85,8 +89,8 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         foreach (var chunk in keys.Chunk(500))
         {
             all.AddRange(await connection.QueryAsync<CrmLink>(new CommandDefinition(
-                $"SELECT account_id, message_key, customer_id, contact_id, reason, manual_state FROM imapmail_crm_link WHERE tenant_id = @tenant AND {In("message_key", "keys")} AND (manual_state IS NULL OR manual_state = 'linked')",
-                new { tenant = tenant.TenantId, keys = chunk },
+                $"SELECT account_id, message_key, customer_id, contact_id, reason, manual_state FROM imapmail_crm_link WHERE tenant_id = @tenant AND {database.AnyOf("message_key", "keys")} AND {InForce}",
+                InForceArgs(new { tenant = tenant.TenantId, keys = chunk }),
                 cancellationToken: cancellationToken)));
         }
 
@@ -101,7 +105,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         foreach (var chunk in keys.Chunk(500))
         {
             all.AddRange(await connection.QueryAsync<CrmLink>(new CommandDefinition(
-                $"SELECT id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND {In("message_key", "keys")}",
+                $"SELECT id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND {database.AnyOf("message_key", "keys")}",
                 new { tenant = tenant.TenantId, accountId, keys = chunk },
                 cancellationToken: cancellationToken)));
         }
@@ -125,38 +129,42 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = DbValues.Now(clock);
         var added = await connection.ExecuteAsync(new CommandDefinition(
             replace ? ApplyReplacing : ApplyAdding,
             add.Select(l => new
             {
+                choice = LinkManualStates.Names[LinkManualState.Choice],
+                removed = LinkManualStates.Names[LinkManualState.Removed],
                 tenant = tenant.TenantId,
                 accountId,
                 l.MessageKey,
                 l.CustomerId,
                 l.ContactId,
-                reason = l.Reason.ToString().ToLowerInvariant(),
-                state = l.NeedsChoice ? LinkManualStates.Choice : null,
+                reason = ReasonName(l.Reason),
+                state = l.NeedsChoice ? LinkManualStates.Names[LinkManualState.Choice] : null,
                 notified = l.NeedsChoice,
                 now,
             }),
             transaction,
             cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_crm_link SET manual_state = 'removed', notified = @no WHERE tenant_id = @tenant AND id = @Id AND manual_state IS NULL",
-            remove.Select(r => new { tenant = tenant.TenantId, r.Id, no = false }),
+            "UPDATE imapmail_crm_link SET manual_state = @removed, notified = @no WHERE tenant_id = @tenant AND id = @Id AND manual_state IS NULL",
+            remove.Select(r => new { tenant = tenant.TenantId, r.Id, no = false, removed = LinkManualStates.Names[LinkManualState.Removed] }),
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
 
+    private static string ReasonName(CrmLinkReason reason) => reason.ToString().ToLowerInvariant();
+
     private const string ApplyAdding = """
         INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
         VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
         ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
             reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
-         WHERE excluded.manual_state IS NULL AND imapmail_crm_link.manual_state IN ('choice', 'removed')
+         WHERE excluded.manual_state IS NULL AND imapmail_crm_link.manual_state IN (@choice, @removed)
         """;
 
     private const string ApplyReplacing = """
@@ -165,30 +173,23 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
             reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
          WHERE excluded.manual_state IS NULL
-           AND (imapmail_crm_link.manual_state IN ('choice', 'removed')
+           AND (imapmail_crm_link.manual_state IN (@choice, @removed)
                 OR (imapmail_crm_link.manual_state IS NULL
                     AND (imapmail_crm_link.reason <> excluded.reason OR COALESCE(imapmail_crm_link.contact_id, '') <> COALESCE(excluded.contact_id, ''))))
         """;
 
     /// <summary>Links and removals the host's listeners have not yet been told of, with what the card shows of the message.</summary>
-    public async Task<IReadOnlyList<PendingLinkChange>> PendingAsync(long accountId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PendingLinkChange>(new CommandDefinition(
+    public Task<IReadOnlyList<LinkWithMessage>> PendingAsync(long accountId, CancellationToken cancellationToken = default) =>
+        database.QueryAsync<LinkWithMessage>(
             $"""
-            SELECT l.id, l.message_key, l.customer_id, l.contact_id, l.reason, l.manual_state,
-                   m.uid, m.subject, m.sent_at, m.message_id, f.path AS folder_path
-              FROM imapmail_crm_link l
-              LEFT JOIN imapmail_message m ON m.id = {LinkStore.MessageOfLink}
-              LEFT JOIN imapmail_folder f ON f.id = m.folder_id
+            {SelectWithMessage}
              WHERE l.tenant_id = @tenant AND l.account_id = @accountId AND l.notified = @no
-               AND (l.manual_state IS NULL OR l.manual_state IN ('linked', 'removed', 'unlinked'))
+               AND (l.manual_state IS NULL OR l.manual_state IN (@linked, @removed, @unlinked))
              ORDER BY l.id
             """,
-            new { tenant = tenant.TenantId, accountId, no = false },
-            cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
+            SqlArgs.Of(new { tenant = tenant.TenantId, accountId, no = false })
+                .States(LinkManualStates.Names, LinkManualState.Linked, LinkManualState.Removed, LinkManualState.Unlinked),
+            cancellationToken);
 
     /// <summary>Records that the host has been told; removal notices are then dropped.</summary>
     public async Task MarkNotifiedAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
@@ -203,10 +204,10 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         foreach (var chunk in ids.Chunk(500))
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM imapmail_crm_link WHERE tenant_id = @tenant AND {In("id", "ids")} AND manual_state = 'removed'",
-                new { tenant = tenant.TenantId, ids = chunk }, transaction, cancellationToken: cancellationToken));
+                $"DELETE FROM imapmail_crm_link WHERE tenant_id = @tenant AND {database.AnyOf("id", "ids")} AND manual_state = @removed",
+                new { tenant = tenant.TenantId, ids = chunk, removed = LinkManualStates.Names[LinkManualState.Removed] }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE imapmail_crm_link SET notified = @yes WHERE tenant_id = @tenant AND {In("id", "ids")}",
+                $"UPDATE imapmail_crm_link SET notified = @yes WHERE tenant_id = @tenant AND {database.AnyOf("id", "ids")}",
                 new { tenant = tenant.TenantId, ids = chunk, yes = true }, transaction, cancellationToken: cancellationToken));
         }
 
@@ -214,16 +215,9 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
     }
 }
 
-/// <summary>A link change waiting to be told to the host, with the message as the card shows it (null fields when the message left the index).</summary>
-internal sealed class PendingLinkChange
+/// <summary>A stored link with the message as the card shows it (null fields when the message left the index).</summary>
+internal sealed class LinkWithMessage : CrmLink
 {
-    public long Id { get; init; }
-    public long AccountId { get; init; }
-    public string MessageKey { get; init; } = "";
-    public string CustomerId { get; init; } = "";
-    public string? ContactId { get; init; }
-    public string Reason { get; init; } = "";
-    public string? ManualState { get; init; }
     public long? Uid { get; init; }
     public string? Subject { get; init; }
     public long? SentAt { get; init; }

@@ -65,16 +65,6 @@ internal sealed class MigrationRunner(IHostDatabase database, TimeProvider clock
         return applied;
     }
 
-    /// <summary>The steps recorded as applied, in order.</summary>
-    public async Task<IReadOnlyList<int>> AppliedVersionsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(CreateVersionTable, cancellationToken: cancellationToken));
-        var versions = await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT version FROM imapmail_schema_version ORDER BY version", cancellationToken: cancellationToken));
-        return versions.Select(v => (int)v).ToList();
-    }
-
     private async Task<bool> ApplyAsync(DbConnection connection, Migration step, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -92,7 +82,7 @@ internal sealed class MigrationRunner(IHostDatabase database, TimeProvider clock
         await connection.ExecuteAsync(new CommandDefinition(step.Sql, transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO imapmail_schema_version (version, name, applied_at) VALUES (@version, @name, @at)",
-            new { version = step.Version, name = step.Name, at = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { version = step.Version, name = step.Name, at = DbValues.Now(clock) },
             transaction,
             cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);

@@ -10,6 +10,7 @@ internal static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<MigrationRunner>();
         services.AddScoped<AccountStore>();
+        services.AddScoped<BodyCacheStore>();
         services.AddScoped<FolderStore>();
         services.AddScoped<MessageStore>();
         services.AddScoped<LinkStore>();

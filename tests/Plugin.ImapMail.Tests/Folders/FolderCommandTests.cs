@@ -103,7 +103,7 @@ public sealed class FolderCommandTests
         var folder = await store.GetAsync(scenario.AccountId, "INBOX");
 
         // The command's first two steps, then the process dies before the import.
-        await store.SetStateAsync(folder!.Id, FolderStates.ReindexPending);
+        await store.SetStateAsync(folder!.Id, FolderState.ReindexPending);
         await scenario.Harness.Get<MessageStore>().DeleteFolderContentAsync(scenario.AccountId, folder.Id);
         var pending = await FolderAsync(scenario, "INBOX");
         Assert.Equal((FolderState.ReindexPending, 0), (pending.State, pending.LocalMessages));

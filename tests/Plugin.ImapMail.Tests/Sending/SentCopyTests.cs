@@ -113,7 +113,7 @@ public sealed class SentCopyTests
         var service = scenario.Harness.Get<OutboxService>();
         var account = (await scenario.Harness.Get<AccountStore>().GetAsync(scenario.AccountId))!;
         var (message, recipients) = MessageComposer.Compose(account, scenario.Mail("someone@example.test", "Already filed"), false, DateTimeOffset.UtcNow, CultureInfo.InvariantCulture);
-        var id = await service.EnqueueAsync(account, message, recipients, account.Settings.Email, OutboxPurposes.Mail, false, false, CancellationToken.None);
+        var id = await service.EnqueueAsync(account, message, recipients, account.Settings.Email, OutboxPurpose.Mail, false, false, CancellationToken.None);
         using (var client = await Mailbox.ConnectAsync(scenario.User))
         {
             var sent = await client.GetFolderAsync("Sent");

@@ -1,8 +1,10 @@
 using Plugin.ImapMail.Accounts;
+using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Crm;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Messages;
+using Plugin.ImapMail.Sending;
 using Plugin.ImapMail.Tests.Infrastructure;
 
 namespace Plugin.ImapMail.Tests.Storage;
@@ -23,13 +25,13 @@ public sealed class StoreTests
         DeleteBehaviour = DeleteBehaviour.MoveToTrash,
     };
 
-    private static IndexedMessage Message(long folderId, long uid, long flags = 0, string? messageId = null) => new()
+    private static IndexedMessage Message(long folderId, long uid, long flags = 0, string? messageId = null, bool withoutMessageId = false) => new()
     {
         FolderId = folderId,
         Uidvalidity = 7,
         Uid = uid,
         Flags = flags,
-        MessageId = messageId ?? $"<{uid}@example.test>",
+        MessageId = withoutMessageId ? null : messageId ?? $"<{uid}@example.test>",
         Subject = $"Subject {uid} æøå",
         FromAddr = "kari@acme.no",
         ToAddrs = "post@example.test",
@@ -93,8 +95,12 @@ public sealed class StoreTests
         var folders = harness.Get<FolderStore>();
         var messages = harness.Get<MessageStore>();
 
-        var inboxId = await folders.UpsertAsync(accountId, new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, Uidvalidity: 7, Messages: 3), tickIfNew: true);
-        var archiveId = await folders.UpsertAsync(accountId, new ServerFolder("Arkiv/2024 «Q1»", "2024 «Q1»", "Arkiv", "/", "", null, "none", "none", true), tickIfNew: false);
+        // A first listing ticks the Inbox for Download, not the archive.
+        var tree = await folders.ApplyTreeAsync(accountId, [
+            new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, Uidvalidity: 7, Messages: 3),
+            new ServerFolder("Arkiv/2024 «Q1»", "2024 «Q1»", "Arkiv", "/", "", null, "none", "none", true)]);
+        var inboxId = tree.Single(f => f.Path == "INBOX").Id;
+        var archiveId = tree.Single(f => f.Path == "Arkiv/2024 «Q1»").Id;
         await messages.UpsertBatchAsync(accountId, [Message(inboxId, 1), Message(inboxId, 2, flags: 1), Message(inboxId, 3, flags: 8)]);
         // The same batch again (a retried batch) changes nothing but flags.
         await messages.UpsertBatchAsync(accountId, [Message(inboxId, 1, flags: 1)]);
@@ -127,15 +133,19 @@ public sealed class StoreTests
         await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect));
         var accountId = await harness.Get<AccountStore>().InsertAsync(Settings("a"), "x", null);
         var folders = harness.Get<FolderStore>();
-        await folders.UpsertAsync(accountId, new ServerFolder("Sent", "Sent", null, "/", "", "\\Sent", "sent", "specialuse", true), true);
-        await folders.UpsertAsync(accountId, new ServerFolder("Sendte elementer", "Sendte elementer", null, "/", "", null, "none", "none", true), false);
+        IReadOnlyList<ServerFolder> listed =
+        [
+            new ServerFolder("Sent", "Sent", null, "/", "", "\\Sent", "sent", "specialuse", true),
+            new ServerFolder("Sendte elementer", "Sendte elementer", null, "/", "", null, "none", "none", true),
+        ];
+        await folders.ApplyTreeAsync(accountId, listed);
 
         // The administrator's choice takes the role from the folder that only had it by detection.
         Assert.Null(await folders.SetAdminRoleAsync(accountId, "Sendte elementer", FolderRole.Sent));
         // Two administrator choices for one role are refused, naming the holder.
         Assert.Equal("Sendte elementer", await folders.SetAdminRoleAsync(accountId, "Sent", FolderRole.Sent));
         // A re-sync that lists the folders again keeps the administrator's choice.
-        await folders.UpsertAsync(accountId, new ServerFolder("Sent", "Sent", null, "/", "", "\\Sent", "sent", "specialuse", true), true);
+        await folders.ApplyTreeAsync(accountId, [listed[0] with { Messages = 5 }, listed[1]]);
         var chosen = (await folders.GetAsync(accountId, "Sendte elementer"))!.ToInfo();
         Assert.Equal(FolderRole.Sent, chosen.Role);
         Assert.Equal(FolderRoleSource.Administrator, chosen.RoleSource);
@@ -159,6 +169,17 @@ public sealed class StoreTests
         Assert.Equal("<1@example.test>", link.MessageKey);
         Assert.Equal("P1", link.ContactId);
         Assert.Equal("linked", link.ManualState);
+        Assert.Equal((LinkManualState.Linked, CrmLinkReason.Manual), (link.Manual, link.ParsedReason));
+        Assert.Null(link.FolderPath);
+
+        // The list names the message as the card shows it once the index holds it (by Message-ID or by fingerprint).
+        var inboxId = Assert.Single(await harness.Get<FolderStore>().ApplyTreeAsync(accountId, [new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true)])).Id;
+        await harness.Get<MessageStore>().UpsertBatchAsync(accountId, [Message(inboxId, 1), Message(inboxId, 3, withoutMessageId: true)]);
+        await links.SetManualAsync(accountId, "fp:fp3", "C2", null, linked: true);
+        link = Assert.Single(await links.ListAsync(accountId, "C1"));
+        Assert.Equal(("INBOX", 1L, "Subject 1 æøå"), (link.FolderPath, link.Uid, link.Subject));
+        Assert.Equal(3L, Assert.Single(await links.ListAsync(customerId: "C2")).Uid);
+        Assert.Empty(await links.ListAsync(accountId + 1));
     }
 
     [Theory]
@@ -169,7 +190,7 @@ public sealed class StoreTests
         await using var one = await ModuleHarness.CreateAsync(database, tenantId: 1);
         await using var two = await ModuleHarness.CreateAsync(database, tenantId: 2);
         var accountId = await one.Get<AccountStore>().InsertAsync(Settings("a", isDefault: true), "x", null);
-        var folderId = await one.Get<FolderStore>().UpsertAsync(accountId, new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true), true);
+        var folderId = Assert.Single(await one.Get<FolderStore>().ApplyTreeAsync(accountId, [new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true)])).Id;
         await one.Get<MessageStore>().UpsertBatchAsync(accountId, [Message(folderId, 1)]);
         await one.Get<LinkStore>().SetManualAsync(accountId, "<1@example.test>", "C1", null, true);
 
@@ -189,5 +210,80 @@ public sealed class StoreTests
         Assert.Equal(accountId, (await one.Get<AccountStore>().GetDefaultAsync())!.Id);
         Assert.Equal("a", (await one.Get<AccountStore>().GetAsync(accountId))!.Settings.Name);
         Assert.True((await one.Get<FolderStore>().GetAsync(accountId, "INBOX"))!.SyncEnabled);
+    }
+
+    private static OutboxRow Outgoing(long accountId, string messageId) => new()
+    {
+        AccountId = accountId,
+        MessageId = messageId,
+        EnvelopeFrom = "a@example.test",
+        Recipients = "kari@acme.no",
+        Mime = [1, 2, 3],
+        Subject = "Hei",
+        Purpose = OutboxPurposes.Names[OutboxPurpose.Mail],
+    };
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task OutboxStore_WalksEveryStateByParameters(string dialect)
+    {
+        await using var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect));
+        var accountId = await harness.Get<AccountStore>().InsertAsync(Settings("a"), "x", null);
+        var store = harness.Get<OutboxStore>();
+        var hold = TimeSpan.FromMinutes(1);
+
+        var first = (await store.InsertAsync(Outgoing(accountId, "<1@example.test>")))!.Value;
+        Assert.Null(await store.InsertAsync(Outgoing(accountId, "<1@example.test>")));
+        var queued = (await store.GetAsync(first))!;
+        Assert.Equal((OutboxState.Queued, SentCopyStage.Pending, OutboxPurpose.Mail), (queued.State, queued.CopyStage, queued.Kind));
+        Assert.True(await store.AwaitsReportsAsync(accountId));
+        Assert.Equal([first], await store.DueAsync());
+
+        // Claimed: another process neither claims nor sees it due until the claim is stale.
+        Assert.True(await store.ClaimAsync(first, "a", hold, force: false));
+        Assert.False(await store.ClaimAsync(first, "b", hold, force: false));
+        Assert.Empty(await store.DueAsync());
+
+        // Handed over, and the process gone (a hold already past): delivery unknown, until a person says it was sent.
+        await store.MarkSendingAsync(first, "a", TimeSpan.FromSeconds(-5));
+        Assert.Equal([first], (await store.ExpireStaleSendingAsync("crash")).Select(r => r.Id));
+        Assert.Equal(OutboxState.DeliveryUnknown, (await store.GetAsync(first))!.State);
+        Assert.True(await store.ResolveUnknownAsync(first, resend: false));
+        Assert.Equal(OutboxState.Sent, (await store.GetAsync(first))!.State);
+
+        // The Sent copy: due once, claimed once, and its outcome recorded.
+        Assert.Equal([first], await store.CopiesDueAsync());
+        Assert.NotNull(await store.ClaimCopyAsync(first, "c", hold));
+        Assert.Empty(await store.CopiesDueAsync());
+        await store.FinishCopyAsync(first, "c", SentCopyStage.NoFolder, null, "no Sent folder");
+        Assert.Equal(SentCopyStage.NoFolder, (await store.GetAsync(first))!.CopyStage);
+        Assert.Equal(1, await store.CountWithoutSentFolderAsync(accountId));
+
+        // Reports move it on, never back.
+        Assert.True(await store.AddReportAsync(first, "delivered", "kari@acme.no", null, "<r1@example.test>"));
+        Assert.Single((await store.ReportsAsync([first]))[first]);
+        Assert.True(await store.SetReportedStatusAsync(first, OutboxState.Delivered, null));
+        Assert.False(await store.SetReportedStatusAsync(first, OutboxState.Delivered, null));
+        Assert.True(await store.SetReportedStatusAsync(first, OutboxState.Read, null));
+        Assert.False(await store.SetReportedStatusAsync(first, OutboxState.Failed, "late bounce"));
+        Assert.Equal(OutboxState.Read, (await store.GetAsync(first))!.State);
+
+        // A refused route blocks the waiting rows; a forced retry claims a blocked row; lifting the block releases the rest.
+        var second = (await store.InsertAsync(Outgoing(accountId, "<2@example.test>")))!.Value;
+        var third = (await store.InsertAsync(Outgoing(accountId, "<3@example.test>")))!.Value;
+        Assert.True(await store.BlockAsync(second, "refused"));
+        Assert.False(await store.BlockAsync(second, "refused"));
+        Assert.True(await store.ClaimAsync(second, "d", hold, force: true));
+        await store.FinishAsync(second, "d", OutboxState.Failed, "gave up", ["kari@acme.no"], null, null);
+        var failed = (await store.GetAsync(second))!;
+        Assert.Equal(OutboxState.Failed, failed.State);
+        Assert.Equal(["kari@acme.no"], failed.RejectedList);
+        var blocks = harness.Get<SendBlockStore>();
+        var route = new SendRoute(SendRoute.OwnServer, accountId, "hash");
+        await blocks.BlockAsync(route, "refused");
+        Assert.Equal(OutboxState.Blocked, (await store.GetAsync(third))!.State);
+        Assert.Equal(1, await blocks.LiftAsync(route));
+        Assert.Equal(OutboxState.Retrying, (await store.GetAsync(third))!.State);
+        Assert.Equal([third], await store.DueAsync());
     }
 }
