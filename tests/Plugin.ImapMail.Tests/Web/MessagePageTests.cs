@@ -105,7 +105,8 @@ public sealed class MessagePageTests
             ImapSecurity = TransportSecurity.Ssl,
         }, "x", null);
         const string path = "Arkiv/Stor";
-        database.FolderId = await harness.Get<FolderStore>().UpsertAsync(accountId, new ServerFolder(path, "Stor", "Arkiv", "/", "", null, "none", "none", true, Uidvalidity: 7, Messages: count), tickIfNew: true);
+        var tree = await harness.Get<FolderStore>().ApplyTreeAsync(accountId, [new ServerFolder(path, "Stor", "Arkiv", "/", "", null, "none", "none", true, Uidvalidity: 7, Messages: count)]);
+        database.FolderId = tree.Single(f => f.Path == path).Id;
         await using var connection = await database.OpenConnectionAsync();
         await connection.ExecuteAsync(new CommandDefinition(
             """
