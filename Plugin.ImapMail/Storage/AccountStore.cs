@@ -201,52 +201,6 @@ internal sealed class AccountStore(IHostDatabase database, ITenantContext tenant
         return names.Where(n => n.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')).Distinct().ToList();
     }
 
-    /// <summary>
-    /// Takes the account's download lease for <paramref name="owner"/> unless another run holds an unexpired one.
-    /// The lease lives in the database, so two host processes never download the same account at once, and a crashed
-    /// run's lease expires, or is taken over at once when its process on this machine is gone.
-    /// </summary>
-    public async Task<bool> TryAcquireLeaseAsync(long id, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var taken = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until
-             WHERE tenant_id = @tenant AND id = @id AND (sync_owner IS NULL OR sync_owner = @owner OR sync_until < @now)
-            """,
-            new { tenant = tenant.TenantId, id, owner, until = (now + duration).ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
-        if (taken == 1)
-        {
-            return true;
-        }
-
-        // Held: by a process of this machine that was killed or crashed? Then its run is over; take the lease now.
-        var holder = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT sync_owner FROM imapmail_account WHERE tenant_id = @tenant AND id = @id",
-            new { tenant = tenant.TenantId, id },
-            cancellationToken: cancellationToken));
-        if (!LeaseOwner.IsDeadHere(holder))
-        {
-            return false;
-        }
-
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account SET sync_owner = @owner, sync_until = @until WHERE tenant_id = @tenant AND id = @id AND sync_owner = @holder",
-            new { tenant = tenant.TenantId, id, owner, holder, until = (now + duration).ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken)) == 1;
-    }
-
-    public async Task ReleaseLeaseAsync(long id, string owner, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_account SET sync_owner = NULL, sync_until = NULL WHERE tenant_id = @tenant AND id = @id AND sync_owner = @owner",
-            new { tenant = tenant.TenantId, id, owner },
-            cancellationToken: cancellationToken));
-    }
-
     private async Task<Account?> GetAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
