@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MailKit.Search;
 
 namespace Plugin.ImapMail.Sync;
@@ -99,27 +100,80 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         return (removed, updated);
     }
 
-    /// <summary>Every UID above what the index holds, fetched and stored in batches.</summary>
+    /// <summary>
+    /// Every UID above what the index holds, fetched and stored in batches: the fetch and parse of one batch overlaps the
+    /// store of the previous one (and what the listeners do with it), with at most one parsed batch waiting between them.
+    /// Batches are stored in UID order and each in one transaction, so the index never holds a gap: what was stored
+    /// before a failure on either side stays, and the next attempt starts above it.
+    /// </summary>
     private async Task<int> StoreNewMessagesAsync(ImapFolder folder, FolderSyncJob job, Dictionary<long, LocalMessageState> local, CancellationToken cancellationToken)
     {
-        var uidvalidity = (long)folder.UidValidity;
         var newUids = await NewUidsAsync(folder, local, cancellationToken);
-        var added = 0;
         job.Observer.Progressed(0, newUids.Count);
+        if (newUids.Count == 0)
+        {
+            return 0;
+        }
+
+        var parsed = Channel.CreateBounded<List<IndexedMessage>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var storeFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var storing = StoreBatchesAsync(parsed.Reader, job, newUids.Count, storeFailed, cancellationToken);
+        try
+        {
+            await FetchBatchesAsync(folder, job, newUids, parsed.Writer, storeFailed.Token);
+        }
+        catch
+        {
+            // What was fetched is stored before the fetch's error goes on (the caller may reconnect and resume); when
+            // the store side failed first (and so stopped the fetch), awaiting it throws its error instead.
+            parsed.Writer.TryComplete();
+            await storing;
+            throw;
+        }
+
+        return await storing;
+    }
+
+    /// <summary>The fetch side: each batch fetched, parsed and handed to the store side; the next is fetched while it is stored.</summary>
+    private async Task FetchBatchesAsync(ImapFolder folder, FolderSyncJob job, List<UniqueId> newUids, ChannelWriter<List<IndexedMessage>> parsed, CancellationToken cancellationToken)
+    {
+        var uidvalidity = (long)folder.UidValidity;
         foreach (var batch in newUids.Chunk(Batches.Size))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = batch.Any(u => job.Result.Suspects.ContainsKey(u.Id))
                 ? await FetchCarefullyAsync(folder, batch, job.Folder.Id, uidvalidity, job.Result, cancellationToken)
                 : await FetchBatchAsync(folder, batch, job.Folder.Id, uidvalidity, cancellationToken);
-            await messages.UpsertBatchAsync(job.AccountId, rows, cancellationToken);
-            await job.Observer.StoredAsync(rows, cancellationToken);
-            added += rows.Count;
-            job.Result.New += rows.Count;
-            job.Observer.Progressed(added, newUids.Count);
+            await parsed.WriteAsync(rows, cancellationToken);
         }
 
-        return added;
+        parsed.Complete();
+    }
+
+    /// <summary>The store side: each batch stored in one transaction, then told to the listeners and counted; a failure here stops the fetch.</summary>
+    private async Task<int> StoreBatchesAsync(ChannelReader<List<IndexedMessage>> parsed, FolderSyncJob job, int total, CancellationTokenSource stopFetch, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        try
+        {
+            await foreach (var rows in parsed.ReadAllAsync(CancellationToken.None))
+            {
+                // Cancelled (or the run's lease lost): nothing more is stored, not even what was already fetched.
+                cancellationToken.ThrowIfCancellationRequested();
+                await messages.UpsertBatchAsync(job.AccountId, rows, cancellationToken);
+                await job.Observer.StoredAsync(rows, cancellationToken);
+                added += rows.Count;
+                job.Result.New += rows.Count;
+                job.Observer.Progressed(added, total);
+            }
+
+            return added;
+        }
+        catch
+        {
+            await stopFetch.CancelAsync();
+            throw;
+        }
     }
 
     /// <summary>The UIDs above the highest the index holds, ascending (UID n:* always includes the highest UID, so filter).</summary>
