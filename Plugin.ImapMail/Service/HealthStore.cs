@@ -124,6 +124,16 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
             cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>Whether a worker (of any process) holds the account's unexpired service lease.</summary>
+    public async Task<bool> IsLeaseHeldAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId AND owner IS NOT NULL AND lease_until >= @now",
+            new { tenant = tenant.TenantId, accountId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
     public async Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

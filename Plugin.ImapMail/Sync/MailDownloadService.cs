@@ -1,12 +1,14 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Plugin.ImapMail.Sync;
 
 /// <summary>
-/// "Download" (Last ned): one connection per run, under the account's download lease; the folder tree in one LIST (with
-/// STATUS where LIST-STATUS is offered); folders whose UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ are as last
-/// synchronised are skipped without being opened; the others are made equal to the server by <see cref="FolderSynchronizer"/>,
-/// reconnecting when the connection is lost.
+/// "Download" (Last ned), under the account's download lease: the folder tree in one LIST (with STATUS where LIST-STATUS
+/// is offered); folders whose UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ are as last synchronised are skipped
+/// without being opened; the others are made equal to the server by <see cref="FolderSynchronizer"/>, reconnecting when
+/// the connection is lost; two folders at a time over a second connection where the per-account limit of two allows
+/// it (not while the always-on service watches the account: its watching connection is the other).
 /// </summary>
 internal sealed class MailDownloadService(
     AccountStore accounts,
@@ -16,11 +18,15 @@ internal sealed class MailDownloadService(
     MailConnector connector,
     DownloadLeaseStore leases,
     DownloadLeaseOptions leaseOptions,
+    IEnumerable<IAccountWatchers> watchers,
     ITenantContext tenant,
     ILogger<MailDownloadService> logger) : IMailDownloadService, IChangedFolderDownload
 {
     /// <summary>Reconnects a folder may spend on messages the parser refuses (two per such message at most).</summary>
     private const int MaxEscalations = 40;
+
+    /// <summary>Connections a run may hold: the per-account limit, which the always-on service also keeps (one watching, one synchronising).</summary>
+    private const int MaxConnections = 2;
 
     /// <summary>Connection losses a folder survives (the next one fails the run).</summary>
     private const int MaxReconnects = 2;
@@ -67,21 +73,15 @@ internal sealed class MailDownloadService(
             throw Guards.FolderNotFound(DisplayText.Of(only), tenant.UiCulture);
         }
 
-        for (var i = 0; i < chosen.Count; i++)
+        var queue = new ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)>(chosen.Select((f, i) => (f, new FolderPosition(i + 1, chosen.Count, f.Path))));
+        var lanes = await ConnectionsAsync(run, chosen, statusByPath, cancellationToken);
+        if (lanes == 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var folder = chosen[i];
-            var position = new FolderPosition(i + 1, chosen.Count, folder.Path);
-            var status = statusByPath.GetValueOrDefault(folder.Path) ?? await StatusAsync(connection.Client, folder, cancellationToken);
-            if (IsUnchanged(folder, status))
-            {
-                run.Skipped++;
-                position.Report(run.Progress, 0, 0);
-                continue;
-            }
-
-            await run.Lease.RenewAsync(cancellationToken);
-            await SyncFolderAsync(run, connection, folder, position, cancellationToken);
+            await SyncLaneAsync(run, connection, queue, statusByPath, cancellationToken);
+        }
+        else
+        {
+            await SyncInTwoLanesAsync(run, connection, queue, statusByPath, cancellationToken);
         }
 
         await connection.DisconnectAsync(cancellationToken);
@@ -93,6 +93,114 @@ internal sealed class MailDownloadService(
         logger.LogInformation("Account {AccountId}: {Synced} folders synchronised, {Skipped} unchanged, {New} new, {Updated} updated, {Vanished} vanished",
             run.Account.Id, run.Synced, run.Skipped, run.New, run.Updated, run.Vanished);
         return new DownloadSummary(run.Synced, run.Skipped, run.New, run.Updated, run.Vanished, run.Watch.Elapsed, run.Errors);
+    }
+
+    /// <summary>
+    /// Two connections when the LIST-STATUS answer shows new mail in two or more folders, at least a batch of it in all,
+    /// and the account is not watched by the always-on service; else one (a second login costs more than it saves on
+    /// a few messages, and without the statuses the work is not known beforehand).
+    /// </summary>
+    private async Task<int> ConnectionsAsync(DownloadRun run, List<StoredFolder> chosen, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        var arriving = chosen
+            .Select(f => statusByPath.TryGetValue(f.Path, out var status) && !IsUnchanged(f, status) ? NewAtMost(f, status) : 0)
+            .Where(n => n > 0)
+            .ToList();
+        if (arriving.Count < 2 || arriving.Sum() < Batches.Size)
+        {
+            return 1;
+        }
+
+        foreach (var watcher in watchers)
+        {
+            if (await watcher.IsWatchedAsync(run.Account.Id, cancellationToken))
+            {
+                return 1;
+            }
+        }
+
+        return MaxConnections;
+    }
+
+    /// <summary>At most how many messages arrived in a folder since it was synchronised (all it holds when it starts over).</summary>
+    private static long NewAtMost(StoredFolder folder, ServerFolder status) =>
+        folder.State != FolderStates.ReindexPending && folder.SyncedUidvalidity == status.Uidvalidity && folder.SyncedUidnext is { } had && status.Uidnext is { } next
+            ? next - had
+            : status.Messages ?? 0;
+
+    /// <summary>
+    /// The folders shared by two lanes, each on its own connection, taking the next folder as it finishes one. A lane
+    /// that fails stops the other (between batches); a second connection the server refuses leaves the first lane alone.
+    /// </summary>
+    private async Task SyncInTwoLanesAsync(DownloadRun run, DownloadConnection connection, ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)> queue, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var first = StopOthersOnFailureAsync(() => SyncLaneAsync(run, connection, queue, statusByPath, stop.Token), stop);
+        var second = StopOthersOnFailureAsync(() => SyncSecondLaneAsync(run, queue, statusByPath, stop.Token), stop);
+        try
+        {
+            await Task.WhenAll(first, second);
+        }
+        catch (Exception) when (new[] { first, second }.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException) is { } cause)
+        {
+            // A lane's own failure is the run's, not the cancellation it caused in the other.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause.Exception!.InnerException!);
+        }
+    }
+
+    private static async Task StopOthersOnFailureAsync(Func<Task> lane, CancellationTokenSource stop)
+    {
+        try
+        {
+            await lane();
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The second lane: its own connection, opened now and closed when the queue is empty.</summary>
+    private async Task SyncSecondLaneAsync(DownloadRun run, ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)> queue, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        DownloadConnection second;
+        try
+        {
+            second = await DownloadConnection.OpenAsync(connector, accounts, run.Account, cancellationToken);
+        }
+        catch (ImapMailException ex) when (ex.Kind is not ImapMailErrorKind.AuthenticationFailed && !cancellationToken.IsCancellationRequested)
+        {
+            // Note: some servers limit connections per user below two; the first lane does the work alone.
+            logger.LogInformation("Account {AccountId}: a second connection was refused ({Error}); downloading over one", run.Account.Id, ex.Message);
+            return;
+        }
+
+        using (second)
+        {
+            await SyncLaneAsync(run, second, queue, statusByPath, cancellationToken);
+            await second.DisconnectAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>One connection's share: the next folder from the queue until it is empty; unchanged ones are skipped without being opened.</summary>
+    private async Task SyncLaneAsync(DownloadRun run, DownloadConnection connection, ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)> queue, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        while (queue.TryDequeue(out var next))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (folder, position) = next;
+            var status = statusByPath.GetValueOrDefault(folder.Path) ?? await StatusAsync(connection.Client, folder, cancellationToken);
+            if (IsUnchanged(folder, status))
+            {
+                run.Skip();
+                position.Report(run.Progress, 0, 0);
+                continue;
+            }
+
+            await run.Lease.RenewAsync(cancellationToken);
+            await SyncFolderAsync(run, connection, folder, position, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -141,13 +249,13 @@ internal sealed class MailDownloadService(
         catch (Exception ex) when (ex is ImapCommandException or FolderNotFoundException)
         {
             // The server refused this folder; the others still sync.
-            run.Errors[folder.Path] = ex.Message;
+            run.AddError(folder.Path, ex.Message);
             logger.LogWarning("Folder {FolderId} of account {AccountId} was refused by the server", folder.Id, account.Id);
         }
         catch (TooSlowException ex)
         {
             // No progress for too long: this folder waits for the next run; the others still sync, on a new connection.
-            run.Errors[folder.Path] = ex.Message;
+            run.AddError(folder.Path, ex.Message);
             logger.LogWarning("Folder {FolderId} of account {AccountId}: no progress in {Window} s, given up for this run", folder.Id, account.Id, ProgressWindow(account).TotalSeconds);
             await connection.ReconnectAsync(cancellationToken);
         }
@@ -268,29 +376,64 @@ internal sealed class MailDownloadService(
             progress?.Report(new SyncProgress(Index, Count, Path, done, total));
     }
 
-    /// <summary>What one run knows and has counted.</summary>
+    /// <summary>What one run knows and has counted (its lanes count into it at once: every change under a lock).</summary>
     private sealed class DownloadRun(Account account, DownloadOptions options, bool skipTree, IProgress<SyncProgress>? progress, DownloadLease lease)
     {
+        private readonly Lock counting = new();
+
         public Account Account { get; } = account;
         public DownloadOptions Options { get; } = options;
         public bool SkipTree { get; } = skipTree;
-        public IProgress<SyncProgress>? Progress { get; } = progress;
+        public IProgress<SyncProgress>? Progress { get; } = progress is null ? null : new OneAtATime(progress);
         public DownloadLease Lease { get; } = lease;
         public Stopwatch Watch { get; } = Stopwatch.StartNew();
         public long Connected { get; set; }
         public Dictionary<string, string> Errors { get; set; } = new(StringComparer.Ordinal);
         public int Synced { get; private set; }
-        public int Skipped { get; set; }
+        public int Skipped { get; private set; }
         public int New { get; private set; }
         public int Updated { get; private set; }
         public int Vanished { get; private set; }
 
         public void Add(FolderSyncResult result)
         {
-            Synced++;
-            New += result.New;
-            Updated += result.Updated;
-            Vanished += result.Vanished;
+            lock (counting)
+            {
+                Synced++;
+                New += result.New;
+                Updated += result.Updated;
+                Vanished += result.Vanished;
+            }
+        }
+
+        public void Skip()
+        {
+            lock (counting)
+            {
+                Skipped++;
+            }
+        }
+
+        public void AddError(string path, string message)
+        {
+            lock (counting)
+            {
+                Errors[path] = message;
+            }
+        }
+    }
+
+    /// <summary>The host's progress, told by one lane at a time.</summary>
+    private sealed class OneAtATime(IProgress<SyncProgress> inner) : IProgress<SyncProgress>
+    {
+        private readonly Lock reporting = new();
+
+        public void Report(SyncProgress value)
+        {
+            lock (reporting)
+            {
+                inner.Report(value);
+            }
         }
     }
 
