@@ -13,11 +13,12 @@ public sealed class ParallelFoldersTests
 {
     private static readonly string[] Folders = ["INBOX", "Work", "Archive"];
 
-    [Fact]
-    public async Task SeveralChangedFolders_AreSynchronisedOverTwoConnections_AndEachIsExactWithItsOwnProgress()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task SeveralChangedFolders_AreSynchronisedOverTwoConnections_AndEachIsExactWithItsOwnProgress(string dialect)
     {
         var server = await DovecotServer.SharedAsync();
-        await using var scenario = await SyncScenario.CreateAsync(server, protocolLog: true);
+        await using var scenario = await SyncScenario.CreateAsync(server, dialect, protocolLog: true);
         var counts = new Dictionary<string, int>();
         for (var i = 0; i < Folders.Length; i++)
         {
