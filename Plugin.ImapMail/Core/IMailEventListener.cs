@@ -4,7 +4,8 @@ namespace Plugin.ImapMail.Core;
 /// The module's internal extension point: Download and the read path tell what happened, the features that act on it
 /// (CRM linking, report processing, read receipts, the always-on service) listen. The teller knows no listener; every
 /// listener is registered by its own feature as an <see cref="IMailEventListener"/> and overrides only what it needs.
-/// Listeners run in registration order, in the teller's scope and on its connection.
+/// Listeners run in registration order, in the teller's scope and on its connection. Download may synchronise two
+/// folders at once (each on its own connection): a listener that keeps state between calls keeps it per folder.
 /// </summary>
 internal interface IMailEventListener
 {

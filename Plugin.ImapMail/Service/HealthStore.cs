@@ -100,6 +100,13 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
     /// <summary>Every account of every tenant, for the service's scan (see <see cref="AccountStore.ScanAllTenantsAsync"/>).</summary>
     public Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default) =>
         accounts.ScanAllTenantsAsync(cancellationToken);
+
+    /// <summary>Whether a worker (of any process) holds the account's unexpired service lease.</summary>
+    public async Task<bool> IsLeaseHeldAsync(long accountId, CancellationToken cancellationToken = default) =>
+        await database.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId AND owner IS NOT NULL AND lease_until >= @now",
+            new { tenant = tenant.TenantId, accountId, now = DbValues.Now(clock) },
+            cancellationToken) > 0;
 }
 
 /// <summary>The stored names of <see cref="AccountHealthState"/> (<c>imapmail_account_health.state</c>), as constants for the code that compares rows.</summary>

@@ -4,7 +4,7 @@ namespace Plugin.ImapMail.Service;
 
 internal static class ServiceServiceCollectionExtensions
 {
-    /// <summary>The always-on service (one per process), the health store and reader, and the tenant scope the service acts in.</summary>
+    /// <summary>The always-on service (one per process), the health store and reader, the answer to whether an account is watched, and the tenant scope the service acts in.</summary>
     public static IServiceCollection AddImapMailService(this IServiceCollection services)
     {
         ServiceTenant.Decorate(services);
@@ -13,6 +13,7 @@ internal static class ServiceServiceCollectionExtensions
         services.AddScoped<HealthTracker>();
         services.AddScoped<IAccountNotices, HealthNoticeSource>();
         services.AddScoped<IAccountHealthReader, AccountHealthReader>();
+        services.AddScoped<IAccountWatchers, ServiceWatchers>();
         services.AddSingleton<MailSyncService>();
         services.AddSingleton<IMailSyncService>(sp => sp.GetRequiredService<MailSyncService>());
         services.AddSingleton<IServiceAccountsFeed, ServiceAccountsFeed>();

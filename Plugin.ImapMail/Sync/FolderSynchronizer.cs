@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MailKit.Search;
 
 namespace Plugin.ImapMail.Sync;
@@ -5,188 +6,197 @@ namespace Plugin.ImapMail.Sync;
 /// <summary>
 /// Makes one folder's index equal to the server: the folder is opened read-only (EXAMINE, so nothing is marked \Seen),
 /// then vanished messages are removed, changed flags written, and new messages fetched in batches, one transaction each.
-/// The strategy follows the server: QRESYNC (VANISHED and changed flags in the SELECT), else CONDSTORE (CHANGEDSINCE and
-/// a UID SEARCH for expunges), else a full UID/FLAGS comparison. Every write is idempotent, and the folder's sync marks
-/// are stored last, so a run cut off anywhere is completed by the next one. Server commands run under <c>io</c>, the
-/// caller's watchdog for a server that trickles (slow enough to stall the run, never silent long enough to time out).
+/// How changes are learnt follows the server (<see cref="ISyncStrategy"/>): QRESYNC, else CONDSTORE, else a full
+/// comparison. Every write is idempotent, and the folder's sync marks are stored last, so a run cut off anywhere is
+/// completed by the next one. Everything runs under one token: the caller's, with its watchdog for a server that
+/// trickles (slow enough to stall the run, never silent long enough to time out).
 /// </summary>
 internal sealed class FolderSynchronizer(MessageStore messages, FolderStore folders, TimeProvider clock, ILogger<FolderSynchronizer> logger)
 {
-    public async Task SyncAsync(
-        ImapClient client,
-        long accountId,
-        StoredFolder stored,
-        FolderSyncResult result,
-        Func<int, int, Task> onBatch,
-        Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
-        CancellationToken io,
-        CancellationToken cancellationToken)
+    public async Task SyncAsync(ImapClient client, FolderSyncJob job, CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var folder = await client.GetFolderAsync(stored.Path, io) as ImapFolder
-            ?? throw new FolderNotFoundException(stored.Path);
-        var qresync = client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable);
-        var condstore = client.Capabilities.HasFlag(ImapCapabilities.CondStore);
+        var folder = await client.GetFolderAsync(job.Folder.Path, cancellationToken) as ImapFolder
+            ?? throw new FolderNotFoundException(job.Folder.Path);
+        var (strategy, preloaded) = await ChooseStrategyAsync(client, job, cancellationToken);
+        var chosen = watch.ElapsedMilliseconds;
 
-        var reimport = stored.State == FolderStates.ReindexPending;
-        var knownValidity = reimport ? null : stored.SyncedUidvalidity;
-        var useQresync = qresync && knownValidity is not null && stored.SyncedModseq is not null;
-        Dictionary<long, LocalMessageState> local = useQresync
-            ? await messages.LocalStateAsync(accountId, stored.Id, knownValidity!.Value, cancellationToken)
-            : [];
-
-        var vanished = new HashSet<long>();
-        var changedFlags = new Dictionary<long, FlagChange>();
-        void OnVanished(object? sender, MessagesVanishedEventArgs e)
-        {
-            foreach (var uid in e.UniqueIds)
-            {
-                vanished.Add(uid.Id);
-            }
-        }
-
-        void OnFlags(object? sender, MessageFlagsChangedEventArgs e)
-        {
-            if (e.UniqueId is { } uid)
-            {
-                changedFlags[uid.Id] = new FlagChange(uid.Id, MessageSummaryMapper.StoredFlags(e.Flags), MessageSummaryMapper.StoredKeywords(e.Keywords), e.ModSeq is { } m ? (long)m : null);
-            }
-        }
-
-        var loaded = watch.ElapsedMilliseconds;
-        var usedQresync = false;
-        folder.MessagesVanished += OnVanished;
-        folder.MessageFlagsChanged += OnFlags;
-        try
-        {
-            if (useQresync && local.Count > 0)
-            {
-                var known = local.Keys.Select(u => new UniqueId((uint)knownValidity!.Value, (uint)u)).ToList();
-                await folder.OpenAsync(FolderAccess.ReadOnly, (uint)knownValidity!.Value, (ulong)stored.SyncedModseq!.Value, known, io);
-                usedQresync = folder.UidValidity == knownValidity;
-            }
-            else
-            {
-                await folder.OpenAsync(FolderAccess.ReadOnly, io);
-            }
-        }
-        finally
-        {
-            folder.MessagesVanished -= OnVanished;
-            folder.MessageFlagsChanged -= OnFlags;
-        }
-
+        await strategy.OpenAsync(folder, cancellationToken);
         var opened = watch.ElapsedMilliseconds;
-        var uidvalidity = (long)folder.UidValidity;
-        if (reimport || (knownValidity is not null && knownValidity != uidvalidity))
-        {
-            // UIDVALIDITY changed (or a ReIndex is pending): every UID we hold is meaningless. Start the folder over.
-            logger.LogInformation("Folder {FolderId}: UIDVALIDITY {Old} -> {New}, re-importing", stored.Id, knownValidity, uidvalidity);
-            await messages.DeleteFolderContentAsync(accountId, stored.Id, cancellationToken: cancellationToken);
-            local = [];
-            vanished.Clear();
-            changedFlags.Clear();
-            result.Reimported = true;
-        }
-        else if (!usedQresync)
-        {
-            // Also picks up what an interrupted earlier run stored before the folder was ever marked synchronised.
-            await messages.DeleteFolderContentAsync(accountId, stored.Id, uidvalidity, cancellationToken);
-            local = await messages.LocalStateAsync(accountId, stored.Id, uidvalidity, cancellationToken);
-        }
 
-        var maxLocal = local.Count == 0 ? 0 : local.Keys.Max();
-        IList<UniqueId>? serverUids = null;
-
-        if (local.Count > 0 && !usedQresync)
-        {
-            if (condstore && knownValidity is not null && stored.SyncedModseq is { } since)
-            {
-                var changed = await folder.FetchAsync(
-                    new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),
-                    new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = (ulong)since },
-                    io);
-                foreach (var summary in changed)
-                {
-                    changedFlags[summary.UniqueId.Id] = ToChange(summary);
-                }
-
-                serverUids = await folder.SearchAsync(SearchQuery.All, io);
-            }
-            else
-            {
-                var all = await folder.FetchAsync(
-                    new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),
-                    new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | (condstore ? MessageSummaryItems.ModSeq : MessageSummaryItems.None)),
-                    io);
-                foreach (var summary in all)
-                {
-                    changedFlags[summary.UniqueId.Id] = ToChange(summary);
-                }
-
-                serverUids = all.Select(s => s.UniqueId).ToList();
-            }
-
-            var present = serverUids.Select(u => (long)u.Id).ToHashSet();
-            foreach (var uid in local.Keys.Where(u => !present.Contains(u)))
-            {
-                vanished.Add(uid);
-            }
-        }
-
-        // Only real changes count: the plain strategy reports every message's flags.
-        var updates = changedFlags.Values
-            .Where(c => local.TryGetValue(c.Uid, out var had) && !vanished.Contains(c.Uid) && (had.Flags != c.Flags || had.Keywords != c.Keywords))
-            .ToList();
-        var removed = await messages.DeleteUidsAsync(accountId, stored.Id, uidvalidity, vanished.Where(local.ContainsKey).ToList(), cancellationToken);
-        result.Vanished += removed;
-        var updated = await messages.UpdateFlagsAsync(accountId, stored.Id, uidvalidity, updates, cancellationToken);
-        result.Updated += updated;
-        cancellationToken.ThrowIfCancellationRequested();
+        var local = await IndexAtValidityAsync(job, (long)folder.UidValidity, preloaded, cancellationToken);
+        var changes = local.Count == 0 ? ServerChanges.None : await strategy.CompareAsync(folder, local, cancellationToken);
+        var (removed, updated) = await StoreChangesAsync(job, (long)folder.UidValidity, local, changes, cancellationToken);
         var compared = watch.ElapsedMilliseconds;
 
-        // New messages: every UID above what we hold (UID n:* always includes the highest UID, so filter).
-        var newUids = folder.Count == 0
-            ? []
-            : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)maxLocal + 1), UniqueId.MaxValue)), io))
-                .Where(u => u.Id > maxLocal && !local.ContainsKey(u.Id))
-                .OrderBy(u => u.Id)
-                .ToList();
-        var added = 0;
-        await onBatch(0, newUids.Count);
-        foreach (var batch in newUids.Chunk(Batches.Size))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = batch.Any(u => result.Suspects.ContainsKey(u.Id))
-                ? await FetchCarefullyAsync(folder, batch, stored.Id, uidvalidity, result, io)
-                : await FetchBatchAsync(folder, batch, stored.Id, uidvalidity, io);
-            await messages.UpsertBatchAsync(accountId, rows, cancellationToken);
-            await onNewMessages(rows);
-            added += rows.Count;
-            result.New += rows.Count;
-            await onBatch(added, newUids.Count);
-        }
-
+        var added = await StoreNewMessagesAsync(folder, job, local, cancellationToken);
         await folders.MarkSyncedAsync(
-            stored.Id,
-            uidvalidity,
+            job.Folder.Id,
+            (long)folder.UidValidity,
             folder.UidNext is { } next ? next.Id : null,
             folder.HighestModSeq != 0 ? (long)folder.HighestModSeq : null,
             folder.Count,
             clock.GetUtcNow().ToUnixTimeMilliseconds(),
             cancellationToken);
-        await folder.CloseAsync(false, io);
+        await folder.CloseAsync(false, cancellationToken);
         logger.LogDebug("Folder {FolderId} ({Strategy}): index read in {Loaded} ms, opened at {Open} ms, {Vanished} vanished and {Updated} flag changes stored at {Compared} ms, {New} new stored at {Done} ms",
-            stored.Id, usedQresync ? "QRESYNC" : condstore ? "CONDSTORE" : "plain", loaded, opened, removed, updated, compared, added, watch.ElapsedMilliseconds);
-
+            job.Folder.Id, strategy.Name, chosen, opened, removed, updated, compared, added, watch.ElapsedMilliseconds);
     }
 
-    private static async Task<List<IndexedMessage>> FetchBatchAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, CancellationToken io)
+    /// <summary>
+    /// QRESYNC where the server has it and the index holds messages at the UIDVALIDITY last synchronised (their UIDs go
+    /// into the SELECT, so they are read here); else CONDSTORE for a folder synchronised before; else the full comparison.
+    /// A folder waiting for a ReIndex is treated as never synchronised.
+    /// </summary>
+    private async Task<(ISyncStrategy Strategy, Dictionary<long, LocalMessageState>? Preloaded)> ChooseStrategyAsync(ImapClient client, FolderSyncJob job, CancellationToken cancellationToken)
+    {
+        var stored = job.Folder;
+        var synced = stored.State != FolderStates.ReindexPending && stored.SyncedUidvalidity is not null && stored.SyncedModseq is not null;
+        if (synced && QresyncStrategy.Offered(client))
+        {
+            var local = await messages.LocalStateAsync(job.AccountId, stored.Id, stored.SyncedUidvalidity!.Value, cancellationToken);
+            if (local.Count > 0)
+            {
+                return (new QresyncStrategy(stored.SyncedUidvalidity.Value, stored.SyncedModseq!.Value, local.Keys.ToList()), local);
+            }
+        }
+
+        return synced && CondstoreStrategy.Offered(client)
+            ? (new CondstoreStrategy(stored.SyncedModseq!.Value), null)
+            : (new PlainComparisonStrategy(withModseq: CondstoreStrategy.Offered(client)), null);
+    }
+
+    /// <summary>The index's messages at the folder's UIDVALIDITY as the server reports it now; a folder whose UIDVALIDITY changed (or waits for a ReIndex) starts over, empty.</summary>
+    private async Task<Dictionary<long, LocalMessageState>> IndexAtValidityAsync(FolderSyncJob job, long uidvalidity, Dictionary<long, LocalMessageState>? preloaded, CancellationToken cancellationToken)
+    {
+        var stored = job.Folder;
+        if (stored.State == FolderStates.ReindexPending || (stored.SyncedUidvalidity is { } known && known != uidvalidity))
+        {
+            // UIDVALIDITY changed (or a ReIndex is pending): every UID we hold is meaningless. Start the folder over.
+            logger.LogInformation("Folder {FolderId}: UIDVALIDITY {Old} -> {New}, re-importing", stored.Id, stored.SyncedUidvalidity, uidvalidity);
+            await messages.DeleteFolderContentAsync(job.AccountId, stored.Id, cancellationToken: cancellationToken);
+            job.Result.Reimported = true;
+            return [];
+        }
+
+        if (preloaded is not null)
+        {
+            return preloaded;
+        }
+
+        // Also picks up what an interrupted earlier run stored before the folder was ever marked synchronised.
+        await messages.DeleteFolderContentAsync(job.AccountId, stored.Id, uidvalidity, cancellationToken);
+        return await messages.LocalStateAsync(job.AccountId, stored.Id, uidvalidity, cancellationToken);
+    }
+
+    /// <summary>Removes the vanished messages and writes the changed flags (only real changes: the plain strategy reports every message's flags).</summary>
+    private async Task<(int Removed, int Updated)> StoreChangesAsync(FolderSyncJob job, long uidvalidity, Dictionary<long, LocalMessageState> local, ServerChanges changes, CancellationToken cancellationToken)
+    {
+        var removed = await messages.DeleteUidsAsync(job.AccountId, job.Folder.Id, uidvalidity, changes.VanishedHeld(local), cancellationToken);
+        job.Result.Vanished += removed;
+        var updated = await messages.UpdateFlagsAsync(job.AccountId, job.Folder.Id, uidvalidity, changes.RealFlagChanges(local), cancellationToken);
+        job.Result.Updated += updated;
+        cancellationToken.ThrowIfCancellationRequested();
+        return (removed, updated);
+    }
+
+    /// <summary>
+    /// Every UID above what the index holds, fetched and stored in batches: the fetch and parse of one batch overlaps the
+    /// store of the previous one (and what the listeners do with it), with at most one parsed batch waiting between them.
+    /// Batches are stored in UID order and each in one transaction, so the index never holds a gap: what was stored
+    /// before a failure on either side stays, and the next attempt starts above it.
+    /// </summary>
+    private async Task<int> StoreNewMessagesAsync(ImapFolder folder, FolderSyncJob job, Dictionary<long, LocalMessageState> local, CancellationToken cancellationToken)
+    {
+        var newUids = await NewUidsAsync(folder, local, cancellationToken);
+        job.Observer.Progressed(0, newUids.Count);
+        if (newUids.Count == 0)
+        {
+            return 0;
+        }
+
+        var parsed = Channel.CreateBounded<List<IndexedMessage>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var storeFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var storing = StoreBatchesAsync(parsed.Reader, job, newUids.Count, storeFailed, cancellationToken);
+        try
+        {
+            await FetchBatchesAsync(folder, job, newUids, parsed.Writer, storeFailed.Token);
+        }
+        catch
+        {
+            // What was fetched is stored before the fetch's error goes on (the caller may reconnect and resume); when
+            // the store side failed first (and so stopped the fetch), awaiting it throws its error instead.
+            parsed.Writer.TryComplete();
+            await storing;
+            throw;
+        }
+
+        return await storing;
+    }
+
+    /// <summary>The fetch side: each batch fetched, parsed and handed to the store side; the next is fetched while it is stored.</summary>
+    private async Task FetchBatchesAsync(ImapFolder folder, FolderSyncJob job, List<UniqueId> newUids, ChannelWriter<List<IndexedMessage>> parsed, CancellationToken cancellationToken)
+    {
+        var uidvalidity = (long)folder.UidValidity;
+        foreach (var batch in newUids.Chunk(Batches.Size))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = batch.Any(u => job.Result.Suspects.ContainsKey(u.Id))
+                ? await FetchCarefullyAsync(folder, batch, job.Folder.Id, uidvalidity, job.Result, cancellationToken)
+                : await FetchBatchAsync(folder, batch, job.Folder.Id, uidvalidity, cancellationToken);
+            await parsed.WriteAsync(rows, cancellationToken);
+        }
+
+        parsed.Complete();
+    }
+
+    /// <summary>The store side: each batch stored in one transaction, then told to the listeners and counted; a failure here stops the fetch.</summary>
+    private async Task<int> StoreBatchesAsync(ChannelReader<List<IndexedMessage>> parsed, FolderSyncJob job, int total, CancellationTokenSource stopFetch, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        try
+        {
+            await foreach (var rows in parsed.ReadAllAsync(CancellationToken.None))
+            {
+                // Cancelled (or the run's lease lost): nothing more is stored, not even what was already fetched.
+                cancellationToken.ThrowIfCancellationRequested();
+                await messages.UpsertBatchAsync(job.AccountId, rows, cancellationToken);
+                await job.Observer.StoredAsync(rows, cancellationToken);
+                added += rows.Count;
+                job.Result.New += rows.Count;
+                job.Observer.Progressed(added, total);
+            }
+
+            return added;
+        }
+        catch
+        {
+            await stopFetch.CancelAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The UIDs above the highest the index holds, ascending (UID n:* always includes the highest UID, so filter).</summary>
+    private static async Task<List<UniqueId>> NewUidsAsync(ImapFolder folder, Dictionary<long, LocalMessageState> local, CancellationToken cancellationToken)
+    {
+        if (folder.Count == 0)
+        {
+            return [];
+        }
+
+        var maxLocal = local.Count == 0 ? 0 : local.Keys.Max();
+        return (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)maxLocal + 1), UniqueId.MaxValue)), cancellationToken))
+            .Where(u => u.Id > maxLocal && !local.ContainsKey(u.Id))
+            .OrderBy(u => u.Id)
+            .ToList();
+    }
+
+    private static async Task<List<IndexedMessage>> FetchBatchAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, CancellationToken cancellationToken)
     {
         IList<IMessageSummary> summaries;
         try
         {
-            summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), io);
+            summaries = await folder.FetchAsync(batch, new FetchRequest(MessageSummaryMapper.NewMessageItems), cancellationToken);
         }
         catch (ImapProtocolException ex) when (IsParseFailure(ex))
         {
@@ -208,7 +218,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
     /// however long). One that still breaks it is quarantined: indexed from its flags, size and date only, so it is
     /// neither lost from the index nor fetched again forever; the message itself stays on the server, whole.
     /// </summary>
-    private async Task<List<IndexedMessage>> FetchCarefullyAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, FolderSyncResult result, CancellationToken io)
+    private async Task<List<IndexedMessage>> FetchCarefullyAsync(ImapFolder folder, IList<UniqueId> batch, long folderId, long uidvalidity, FolderSyncResult result, CancellationToken cancellationToken)
     {
         var rows = new List<IndexedMessage>();
         foreach (var uid in batch)
@@ -223,7 +233,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                     1 => new FetchRequest(MessageSummaryMapper.QuarantineItems, MessageSummaryMapper.CarefulHeaders),
                     _ => new FetchRequest(MessageSummaryMapper.QuarantineItems),
                 };
-                summary = (await folder.FetchAsync([uid], request, io)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
+                summary = (await folder.FetchAsync([uid], request, cancellationToken)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
             }
             catch (ImapProtocolException ex) when (level < 2 && IsParseFailure(ex))
             {
@@ -255,10 +265,4 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
     /// <summary>The parser refused what the server said (a syntax error, an over-long token), as opposed to a lost connection or a BYE.</summary>
     private static bool IsParseFailure(ImapProtocolException ex) =>
         ex.Message.StartsWith("Syntax error", StringComparison.Ordinal) || ex.Message.StartsWith("Literal token length", StringComparison.Ordinal);
-
-    private static FlagChange ToChange(IMessageSummary summary) => new(
-        summary.UniqueId.Id,
-        MessageSummaryMapper.StoredFlags(summary.Flags ?? MessageFlags.None),
-        MessageSummaryMapper.StoredKeywords(summary.Keywords),
-        summary.ModSeq is { } m ? (long)m : null);
 }

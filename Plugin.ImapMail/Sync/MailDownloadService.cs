@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Plugin.ImapMail.Sync;
 
 /// <summary>
-/// "Download" (Last ned): one connection per run; the folder tree in one LIST (with STATUS where LIST-STATUS is offered);
-/// folders whose UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ are as last synchronised are skipped without being
-/// opened; the others are made equal to the server by <see cref="FolderSynchronizer"/>.
+/// "Download" (Last ned), under the account's download lease: the folder tree in one LIST (with STATUS where LIST-STATUS
+/// is offered); folders whose UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ are as last synchronised are skipped
+/// without being opened; the others are made equal to the server by <see cref="FolderSynchronizer"/>, reconnecting when
+/// the connection is lost; two folders at a time over a second connection where the per-account limit of two allows
+/// it (not while the always-on service watches the account: its watching connection is the other).
 /// </summary>
 internal sealed class MailDownloadService(
     AccountStore accounts,
@@ -13,14 +16,20 @@ internal sealed class MailDownloadService(
     FolderSynchronizer synchronizer,
     IEnumerable<IMailEventListener> listeners,
     MailConnector connector,
+    DownloadLeaseOptions leaseOptions,
+    IEnumerable<IAccountWatchers> watchers,
     ITenantContext tenant,
     ILogger<MailDownloadService> logger) : IMailDownloadService, IChangedFolderDownload
 {
-    /// <summary>The download lease's term; renewed every third of it while the run lasts, so a run killed on another machine blocks the account for at most this long.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-
     /// <summary>Reconnects a folder may spend on messages the parser refuses (two per such message at most).</summary>
     private const int MaxEscalations = 40;
+
+    /// <summary>Connections a run may hold: the per-account limit, which the always-on service also keeps (one watching, one synchronising).</summary>
+    private const int MaxConnections = 2;
+
+    /// <summary>Connection losses a folder survives (the next one fails the run).</summary>
+    private const int MaxReconnects = 2;
+
     // Note: no UNSEEN. The skip rule needs only these four, and counting unseen messages costs Dovecot a pass over a
     // changed mailbox's flags in every LIST-STATUS (the Folders tab counts unread from the local index instead).
     private const StatusItems TreeStatus = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | StatusItems.HighestModSeq;
@@ -37,261 +46,281 @@ internal sealed class MailDownloadService(
         var culture = tenant.UiCulture;
         var account = await accounts.GetAsync(accountId, cancellationToken)
             ?? throw Guards.AccountNotFound(accountId, culture);
-        var owner = LeaseOwner.New();
-        if (!await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken))
-        {
-            throw new ImapMailException(ImapMailErrorKind.AlreadyRunning, Strings.Format("Sync_alreadyRunning", culture, account.Settings.Name));
-        }
-
-        var watch = Stopwatch.StartNew();
-        using var renewing = new CancellationTokenSource();
-        var renewal = RenewLeaseAsync(accountId, owner, renewing.Token);
+        await using var lease = await DownloadLease.TryTakeAsync(accounts, accountId, leaseOptions, logger, cancellationToken)
+            ?? throw new ImapMailException(ImapMailErrorKind.AlreadyRunning, Strings.Format("Sync_alreadyRunning", culture, account.Settings.Name));
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            return await RunAsync(account, options, skipTree, owner, progress, watch, cancellationToken);
+            return await RunAsync(new DownloadRun(account, options, skipTree, progress, lease), run.Token);
         }
-        finally
+        catch (Exception ex) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            await renewing.CancelAsync();
-            await renewal;
-            await accounts.ReleaseLeaseAsync(accountId, owner, CancellationToken.None);
+            throw LeaseLost(account, lease, ex);
         }
     }
 
-    /// <summary>Renews the download lease every third of its term until the run ends (a failed renewal is tried again at the next).</summary>
-    private async Task RenewLeaseAsync(long accountId, string owner, CancellationToken cancellationToken)
+    /// <summary>One run: connect, read the folders, synchronise each that changed, tell the listeners, sum up.</summary>
+    private async Task<DownloadSummary> RunAsync(DownloadRun run, CancellationToken cancellationToken)
     {
-        try
+        using var connection = await DownloadConnection.OpenAsync(connector, accounts, run.Account, cancellationToken);
+        run.Connected = run.Watch.ElapsedMilliseconds;
+        var (stored, statusByPath) = await ReadFoldersAsync(run, connection.Client, cancellationToken);
+        var chosen = Choose(stored, run.Options);
+        run.Errors = SkipUnusable(run.Account, stored, run.Options);
+        if (run.Options.FolderPath is { } only && chosen.Count == 0 && run.Errors.Count == 0)
         {
-            while (true)
+            throw Guards.FolderNotFound(DisplayText.Of(only), tenant.UiCulture);
+        }
+
+        var queue = new ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)>(chosen.Select((f, i) => (f, new FolderPosition(i + 1, chosen.Count, f.Path))));
+        var lanes = await ConnectionsAsync(run, chosen, statusByPath, cancellationToken);
+        if (lanes == 1)
+        {
+            await SyncLaneAsync(run, connection, queue, statusByPath, cancellationToken);
+        }
+        else
+        {
+            await SyncInTwoLanesAsync(run, connection, queue, statusByPath, cancellationToken);
+        }
+
+        await connection.DisconnectAsync(cancellationToken);
+        foreach (var listener in listeners)
+        {
+            await listener.DownloadFinishedAsync(run.Account.Id, cancellationToken);
+        }
+
+        logger.LogInformation("Account {AccountId}: {Synced} folders synchronised, {Skipped} unchanged, {New} new, {Updated} updated, {Vanished} vanished",
+            run.Account.Id, run.Synced, run.Skipped, run.New, run.Updated, run.Vanished);
+        return new DownloadSummary(run.Synced, run.Skipped, run.New, run.Updated, run.Vanished, run.Watch.Elapsed, run.Errors);
+    }
+
+    /// <summary>
+    /// Two connections when the LIST-STATUS answer shows new mail in two or more folders, at least a batch of it in all,
+    /// and the account is not watched by the always-on service; else one (a second login costs more than it saves on
+    /// a few messages, and without the statuses the work is not known beforehand).
+    /// </summary>
+    private async Task<int> ConnectionsAsync(DownloadRun run, List<StoredFolder> chosen, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        var arriving = chosen
+            .Select(f => statusByPath.TryGetValue(f.Path, out var status) && !IsUnchanged(f, status) ? NewAtMost(f, status) : 0)
+            .Where(n => n > 0)
+            .ToList();
+        if (arriving.Count < 2 || arriving.Sum() < Batches.Size)
+        {
+            return 1;
+        }
+
+        foreach (var watcher in watchers)
+        {
+            if (await watcher.IsWatchedAsync(run.Account.Id, cancellationToken))
             {
-                await Task.Delay(Lease / 3, cancellationToken);
-                try
-                {
-                    await accounts.TryAcquireLeaseAsync(accountId, owner, Lease, cancellationToken);
-                }
-                catch (System.Data.Common.DbException ex)
-                {
-                    logger.LogDebug("Account {AccountId}: the download lease could not be renewed ({Error})", accountId, ex.Message);
-                }
+                return 1;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        return MaxConnections;
+    }
+
+    /// <summary>At most how many messages arrived in a folder since it was synchronised (all it holds when it starts over).</summary>
+    private static long NewAtMost(StoredFolder folder, ServerFolder status) =>
+        folder.State != FolderStates.ReindexPending && folder.SyncedUidvalidity == status.Uidvalidity && folder.SyncedUidnext is { } had && status.Uidnext is { } next
+            ? next - had
+            : status.Messages ?? 0;
+
+    /// <summary>
+    /// The folders shared by two lanes, each on its own connection, taking the next folder as it finishes one. A lane
+    /// that fails stops the other (between batches); a second connection the server refuses leaves the first lane alone.
+    /// </summary>
+    private async Task SyncInTwoLanesAsync(DownloadRun run, DownloadConnection connection, ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)> queue, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var first = StopOthersOnFailureAsync(() => SyncLaneAsync(run, connection, queue, statusByPath, stop.Token), stop);
+        var second = StopOthersOnFailureAsync(() => SyncSecondLaneAsync(run, queue, statusByPath, stop.Token), stop);
+        try
         {
-            // The run ended.
+            await Task.WhenAll(first, second);
+        }
+        catch (Exception) when (new[] { first, second }.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException) is { } cause)
+        {
+            // A lane's own failure is the run's, not the cancellation it caused in the other.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause.Exception!.InnerException!);
         }
     }
 
-    private async Task<DownloadSummary> RunAsync(Account account, DownloadOptions options, bool skipTree, string owner, IProgress<SyncProgress>? progress, Stopwatch watch, CancellationToken cancellationToken)
+    private static async Task StopOthersOnFailureAsync(Func<Task> lane, CancellationTokenSource stop)
     {
-        var client = await OpenAsync(account, cancellationToken);
-        var connected = watch.ElapsedMilliseconds;
         try
         {
-            var listStatus = !skipTree && client.Capabilities.HasFlag(ImapCapabilities.ListStatus);
-            IReadOnlyList<StoredFolder> stored;
-            Dictionary<string, ServerFolder> statusByPath;
-            if (skipTree)
+            await lane();
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The second lane: its own connection, opened now and closed when the queue is empty.</summary>
+    private async Task SyncSecondLaneAsync(DownloadRun run, ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)> queue, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        DownloadConnection second;
+        try
+        {
+            second = await DownloadConnection.OpenAsync(connector, accounts, run.Account, cancellationToken);
+        }
+        catch (ImapMailException ex) when (ex.Kind is not ImapMailErrorKind.AuthenticationFailed && !cancellationToken.IsCancellationRequested)
+        {
+            // Note: some servers limit connections per user below two; the first lane does the work alone.
+            logger.LogInformation("Account {AccountId}: a second connection was refused ({Error}); downloading over one", run.Account.Id, ex.Message);
+            return;
+        }
+
+        using (second)
+        {
+            await SyncLaneAsync(run, second, queue, statusByPath, cancellationToken);
+            await second.DisconnectAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>One connection's share: the next folder from the queue until it is empty; unchanged ones are skipped without being opened.</summary>
+    private async Task SyncLaneAsync(DownloadRun run, DownloadConnection connection, ConcurrentQueue<(StoredFolder Folder, FolderPosition Position)> queue, Dictionary<string, ServerFolder> statusByPath, CancellationToken cancellationToken)
+    {
+        while (queue.TryDequeue(out var next))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (folder, position) = next;
+            var status = statusByPath.GetValueOrDefault(folder.Path) ?? await StatusAsync(connection.Client, folder, cancellationToken);
+            if (IsUnchanged(folder, status))
             {
-                stored = await folders.ListAsync(account.Id, cancellationToken);
-                statusByPath = new Dictionary<string, ServerFolder>(StringComparer.Ordinal);
-            }
-            else
-            {
-                var tree = await FolderTreeReader.ListAsync(client, cancellationToken, listStatus ? TreeStatus : StatusItems.None);
-                var listed = watch.ElapsedMilliseconds;
-                stored = await folders.ApplyTreeAsync(account.Id, tree, cancellationToken);
-                logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
-                    account.Id, connected, tree.Count, listed - connected, watch.ElapsedMilliseconds - listed);
-                statusByPath = tree.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            }
-
-            var chosen = Choose(stored, options);
-            var errors = SkipUnusable(account, stored, options);
-            if (options.FolderPath is { } only && chosen.Count == 0 && errors.Count == 0)
-            {
-                throw Guards.FolderNotFound(DisplayText.Of(only), tenant.UiCulture);
-            }
-
-            int synced = 0, skipped = 0, added = 0, updated = 0, vanished = 0;
-            for (var i = 0; i < chosen.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var folder = chosen[i];
-                var index = i + 1;
-                if (!listStatus)
-                {
-                    statusByPath[folder.Path] = await StatusAsync(client, folder);
-                }
-
-                if (IsUnchanged(folder, statusByPath[folder.Path]))
-                {
-                    skipped++;
-                    progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, 0, 0));
-                    continue;
-                }
-
-                await accounts.TryAcquireLeaseAsync(account.Id, owner, Lease, cancellationToken);
-                try
-                {
-                    var result = new FolderSyncResult();
-                    foreach (var listener in listeners)
-                    {
-                        await listener.FolderStartingAsync(account, folder, cancellationToken);
-                    }
-
-                    await SyncWithReconnectAsync(
-                        account,
-                        () => client,
-                        async () => client = await ReconnectAsync(client, account, cancellationToken),
-                        account.Id,
-                        folder,
-                        result,
-                        (done, total) =>
-                        {
-                            progress?.Report(new SyncProgress(index, chosen.Count, folder.Path, done, total));
-                            return Task.CompletedTask;
-                        },
-                        async rows =>
-                        {
-                            foreach (var listener in listeners)
-                            {
-                                await listener.MessagesStoredAsync(account, folder, rows, cancellationToken);
-                            }
-                        },
-                        cancellationToken);
-                    foreach (var listener in listeners)
-                    {
-                        await listener.FolderDownloadedAsync(client, account, folder, cancellationToken);
-                    }
-
-                    synced++;
-                    added += result.New;
-                    updated += result.Updated;
-                    vanished += result.Vanished;
-                }
-                catch (Exception ex) when (ex is ImapCommandException or FolderNotFoundException)
-                {
-                    // The server refused this folder; the others still sync.
-                    errors[folder.Path] = ex.Message;
-                    logger.LogWarning("Folder {FolderId} of account {AccountId} was refused by the server", folder.Id, account.Id);
-                }
-                catch (TooSlowException ex)
-                {
-                    // No progress for too long: this folder waits for the next run; the others still sync, on a new connection.
-                    errors[folder.Path] = ex.Message;
-                    logger.LogWarning("Folder {FolderId} of account {AccountId}: no progress in {Window} s, given up for this run", folder.Id, account.Id, ProgressWindow(account).TotalSeconds);
-                    client = await ReconnectAsync(client, account, cancellationToken);
-                }
+                run.Skip();
+                position.Report(run.Progress, 0, 0);
+                continue;
             }
 
-            await client.DisconnectAsync(true, CancellationToken.None);
+            await run.Lease.RenewAsync(cancellationToken);
+            await SyncFolderAsync(run, connection, folder, position, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The stored folders, and the STATUS of each where the server gives it with the LIST: the tree is listed and
+    /// stored first, except for the always-on service's sync of one known folder (skipTree), which reads the stored ones.
+    /// </summary>
+    private async Task<(IReadOnlyList<StoredFolder> Stored, Dictionary<string, ServerFolder> StatusByPath)> ReadFoldersAsync(DownloadRun run, ImapClient client, CancellationToken cancellationToken)
+    {
+        if (run.SkipTree)
+        {
+            return (await folders.ListAsync(run.Account.Id, cancellationToken), new Dictionary<string, ServerFolder>(StringComparer.Ordinal));
+        }
+
+        var listStatus = client.Capabilities.HasFlag(ImapCapabilities.ListStatus);
+        var tree = await FolderTreeReader.ListAsync(client, cancellationToken, listStatus ? TreeStatus : StatusItems.None);
+        var listed = run.Watch.ElapsedMilliseconds;
+        var stored = await folders.ApplyTreeAsync(run.Account.Id, tree, cancellationToken);
+        logger.LogDebug("Account {AccountId}: connected in {Connect} ms, listed {Folders} folders in {List} ms, stored the tree in {Store} ms",
+            run.Account.Id, run.Connected, tree.Count, listed - run.Connected, run.Watch.ElapsedMilliseconds - listed);
+        return (stored, listStatus ? tree.ToDictionary(f => f.Path, StringComparer.Ordinal) : new Dictionary<string, ServerFolder>(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// One folder: the listeners hear it start, it is synchronised (reconnecting as needed), the listeners hear it end.
+    /// A folder the server refuses, or that it sends too slowly, is recorded as an error; the others still sync.
+    /// </summary>
+    private async Task SyncFolderAsync(DownloadRun run, DownloadConnection connection, StoredFolder folder, FolderPosition position, CancellationToken cancellationToken)
+    {
+        var account = run.Account;
+        try
+        {
             foreach (var listener in listeners)
             {
-                await listener.DownloadFinishedAsync(account.Id, cancellationToken);
+                await listener.FolderStartingAsync(account, folder, cancellationToken);
             }
 
-            logger.LogInformation("Account {AccountId}: {Synced} folders synchronised, {Skipped} unchanged, {New} new, {Updated} updated, {Vanished} vanished",
-                account.Id, synced, skipped, added, updated, vanished);
-            return new DownloadSummary(synced, skipped, added, updated, vanished, watch.Elapsed, errors);
+            var job = new FolderSyncJob(account.Id, folder, new FolderSyncResult(), new FolderObserver(account, folder, position, run.Progress, listeners));
+            await SyncWithReconnectAsync(account, connection, job, cancellationToken);
+            foreach (var listener in listeners)
+            {
+                await listener.FolderDownloadedAsync(connection.Client, account, folder, cancellationToken);
+            }
+
+            run.Add(job.Result);
         }
-        finally
+        catch (Exception ex) when (ex is ImapCommandException or FolderNotFoundException)
         {
-            client.Dispose();
+            // The server refused this folder; the others still sync.
+            run.AddError(folder.Path, ex.Message);
+            logger.LogWarning("Folder {FolderId} of account {AccountId} was refused by the server", folder.Id, account.Id);
+        }
+        catch (TooSlowException ex)
+        {
+            // No progress for too long: this folder waits for the next run; the others still sync, on a new connection.
+            run.AddError(folder.Path, ex.Message);
+            logger.LogWarning("Folder {FolderId} of account {AccountId}: no progress in {Window} s, given up for this run", folder.Id, account.Id, ProgressWindow(account).TotalSeconds);
+            await connection.ReconnectAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Synchronises a folder until it is done: messages the parser refuses go down a level and the folder goes on over a
+    /// new connection; a lost connection is restored (with a growing pause) up to <see cref="MaxReconnects"/> times; a
+    /// server that finishes nothing within the progress window is given up (<see cref="TooSlowException"/>).
+    /// </summary>
+    private async Task SyncWithReconnectAsync(Account account, DownloadConnection connection, FolderSyncJob job, CancellationToken cancellationToken)
+    {
+        var escalations = 0;
+        var reconnects = 0;
+        var window = ProgressWindow(account);
+        while (true)
+        {
+            using var watchdog = new ProgressWatchdog(window, cancellationToken);
+            try
+            {
+                await synchronizer.SyncAsync(connection.Client, job with { Observer = new WatchedObserver(job.Observer, watchdog) }, watchdog.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (watchdog.Fired)
+            {
+                throw new TooSlowException(Strings.Format("Sync_tooSlow", tenant.UiCulture, job.Folder.Path, (int)window.TotalSeconds));
+            }
+            catch (SuspectMessagesException ex) when (escalations < MaxEscalations && !cancellationToken.IsCancellationRequested)
+            {
+                escalations++;
+                Demote(job.Result, ex.Uids);
+                logger.LogWarning("Folder {FolderId}: {Count} messages could not be read in one piece ({Error}); reconnecting to take them one by one",
+                    job.Folder.Id, ex.Uids.Count, ex.InnerException?.Message);
+                await connection.ReconnectAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex) && reconnects < MaxReconnects && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection is gone (dropped, BYE, protocol error). What was stored stays; reconnect and carry on.
+                reconnects++;
+                logger.LogWarning("Connection lost while synchronising folder {FolderId} (attempt {Attempt}); reconnecting", job.Folder.Id, reconnects);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * reconnects * reconnects), cancellationToken);
+                await connection.ReconnectAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
+            {
+                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, DisplayText.Of(job.Folder.Path), ErrorText.Reason(ex)), ex);
+            }
+        }
+    }
+
+    /// <summary>Messages the parser refused go down one level: a whole batch's messages are each taken alone (as usual); one message alone goes one level further (headers only, then quarantined).</summary>
+    private static void Demote(FolderSyncResult result, IReadOnlyList<long> uids)
+    {
+        foreach (var uid in uids)
+        {
+            result.Suspects[uid] = uids.Count > 1 && !result.Suspects.ContainsKey(uid) ? 0 : Math.Min(2, result.Suspects.GetValueOrDefault(uid) + 1);
         }
     }
 
     /// <summary>How long a folder may go without finishing a batch: three times the account's timeout.</summary>
     private static TimeSpan ProgressWindow(Account account) => TimeSpan.FromSeconds(account.Settings.TimeoutSeconds * 3);
 
-    private sealed class TooSlowException(string message) : Exception(message);
-
-    private async Task SyncWithReconnectAsync(
-        Account account,
-        Func<ImapClient> current,
-        Func<Task> reconnect,
-        long accountId,
-        StoredFolder folder,
-        FolderSyncResult result,
-        Func<int, int, Task> onBatch,
-        Func<IReadOnlyList<IndexedMessage>, Task> onNewMessages,
-        CancellationToken cancellationToken)
-    {
-        var escalations = 0;
-        var window = ProgressWindow(account);
-        for (var attempt = 1; ; attempt++)
-        {
-            // The watchdog: restarted at every completed batch; a server that sends too slowly to finish one in the
-            // window is given up for this run (MailKit's timeout only catches a server that goes quiet).
-            using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            watchdog.CancelAfter(window);
-            try
-            {
-                await synchronizer.SyncAsync(current(), accountId, folder, result, async (done, total) =>
-                {
-                    watchdog.CancelAfter(window);
-                    await onBatch(done, total);
-                }, onNewMessages, watchdog.Token, cancellationToken);
-                return;
-            }
-            catch (OperationCanceledException) when (watchdog.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TooSlowException(Strings.Format("Sync_tooSlow", tenant.UiCulture, folder.Path, (int)window.TotalSeconds));
-            }
-            catch (SuspectMessagesException ex) when (++escalations <= MaxEscalations && !cancellationToken.IsCancellationRequested)
-            {
-                // Messages the parser refused: down one level each (one by one, then quarantined); the rest go on.
-                foreach (var uid in ex.Uids)
-                {
-                    // A whole batch: each of its messages alone, as usual. One message alone: one level down.
-                    result.Suspects[uid] = ex.Uids.Count > 1 && !result.Suspects.ContainsKey(uid) ? 0 : Math.Min(2, result.Suspects.GetValueOrDefault(uid) + 1);
-                }
-
-                logger.LogWarning("Folder {FolderId}: {Count} messages could not be read in one piece ({Error}); reconnecting to take them one by one",
-                    folder.Id, ex.Uids.Count, ex.InnerException?.Message);
-                attempt--;
-                await reconnect();
-            }
-            catch (Exception ex) when (attempt < 3 && ImapErrors.IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                // The connection is gone (dropped, BYE, protocol error). What was stored stays; reconnect and carry on.
-                logger.LogWarning("Connection lost while synchronising folder {FolderId} (attempt {Attempt}); reconnecting", folder.Id, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt * attempt), cancellationToken);
-                await reconnect();
-            }
-            catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
-            {
-                throw new ImapMailException(ImapMailErrorKind.ConnectionLost, Strings.Format("Sync_connectionLost", tenant.UiCulture, DisplayText.Of(folder.Path), ErrorText.Reason(ex)), ex);
-            }
-        }
-    }
-
-    private async Task<ImapClient> ReconnectAsync(ImapClient old, Account account, CancellationToken cancellationToken)
-    {
-        old.Dispose();
-        return await OpenAsync(account, cancellationToken);
-    }
-
-    private async Task<ImapClient> OpenAsync(Account account, CancellationToken cancellationToken)
-    {
-        ImapClient client;
-        try
-        {
-            client = await connector.OpenImapAsync(account, cancellationToken);
-        }
-        catch (ImapMailException ex) when (ex.Kind == ImapMailErrorKind.AuthenticationFailed)
-        {
-            await accounts.SetNeedsNewCredentialsAsync(account.Id, true, CancellationToken.None);
-            throw;
-        }
-
-        if (client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable))
-        {
-            await client.EnableQuickResyncAsync(CancellationToken.None);
-        }
-
-        return client;
-    }
+    private ImapMailException LeaseLost(Account account, DownloadLease lease, Exception inner) =>
+        lease.TakenOver is true
+            ? new ImapMailException(ImapMailErrorKind.AlreadyRunning, Strings.Format("Sync_leaseTakenOver", tenant.UiCulture, account.Settings.Name), inner)
+            : new ImapMailException(ImapMailErrorKind.Storage, Strings.Format("Sync_leaseNotRenewed", tenant.UiCulture, account.Settings.Name, lease.Error ?? ""), inner);
 
     /// <summary>Folders that would be downloaded but whose names the module cannot use: each gets a warning; the others sync.</summary>
     private Dictionary<string, string> SkipUnusable(Account account, IReadOnlyList<StoredFolder> stored, DownloadOptions options)
@@ -318,10 +347,10 @@ internal sealed class MailDownloadService(
                 : options.AllFolders || f.SyncEnabled || f.State == FolderStates.ReindexPending)
             .ToList();
 
-    private static async Task<ServerFolder> StatusAsync(ImapClient client, StoredFolder folder)
+    private static async Task<ServerFolder> StatusAsync(ImapClient client, StoredFolder folder, CancellationToken cancellationToken)
     {
-        var mailFolder = await client.GetFolderAsync(folder.Path, CancellationToken.None);
-        await mailFolder.StatusAsync(TreeStatus, CancellationToken.None);
+        var mailFolder = await client.GetFolderAsync(folder.Path, cancellationToken);
+        await mailFolder.StatusAsync(TreeStatus, cancellationToken);
         return new ServerFolder(folder.Path, folder.Name, folder.ParentPath, folder.Delimiter, folder.Attributes, folder.SpecialUse,
             folder.DetectedRole, folder.DetectedSource, folder.Selectable,
             mailFolder.UidValidity, mailFolder.UidNext?.Id, mailFolder.HighestModSeq != 0 ? (long)mailFolder.HighestModSeq : null, mailFolder.Count, mailFolder.Unread);
@@ -336,4 +365,100 @@ internal sealed class MailDownloadService(
         // Note: without HIGHESTMODSEQ (no CONDSTORE) a flag change leaves the other three as they were; such a folder
         // is never skipped, or another client's \Seen or \Flagged would never reach the index.
         && status.Highestmodseq is not null && folder.SyncedModseq == status.Highestmodseq;
+
+    private sealed class TooSlowException(string message) : Exception(message);
+
+    /// <summary>Where a folder stands in the run, for progress reports.</summary>
+    private sealed record FolderPosition(int Index, int Count, string Path)
+    {
+        public void Report(IProgress<SyncProgress>? progress, int done, int total) =>
+            progress?.Report(new SyncProgress(Index, Count, Path, done, total));
+    }
+
+    /// <summary>What one run knows and has counted (its lanes count into it at once: every change under a lock).</summary>
+    private sealed class DownloadRun(Account account, DownloadOptions options, bool skipTree, IProgress<SyncProgress>? progress, DownloadLease lease)
+    {
+        private readonly Lock counting = new();
+
+        public Account Account { get; } = account;
+        public DownloadOptions Options { get; } = options;
+        public bool SkipTree { get; } = skipTree;
+        public IProgress<SyncProgress>? Progress { get; } = progress is null ? null : new OneAtATime(progress);
+        public DownloadLease Lease { get; } = lease;
+        public Stopwatch Watch { get; } = Stopwatch.StartNew();
+        public long Connected { get; set; }
+        public Dictionary<string, string> Errors { get; set; } = new(StringComparer.Ordinal);
+        public int Synced { get; private set; }
+        public int Skipped { get; private set; }
+        public int New { get; private set; }
+        public int Updated { get; private set; }
+        public int Vanished { get; private set; }
+
+        public void Add(FolderSyncResult result)
+        {
+            lock (counting)
+            {
+                Synced++;
+                New += result.New;
+                Updated += result.Updated;
+                Vanished += result.Vanished;
+            }
+        }
+
+        public void Skip()
+        {
+            lock (counting)
+            {
+                Skipped++;
+            }
+        }
+
+        public void AddError(string path, string message)
+        {
+            lock (counting)
+            {
+                Errors[path] = message;
+            }
+        }
+    }
+
+    /// <summary>The host's progress, told by one lane at a time.</summary>
+    private sealed class OneAtATime(IProgress<SyncProgress> inner) : IProgress<SyncProgress>
+    {
+        private readonly Lock reporting = new();
+
+        public void Report(SyncProgress value)
+        {
+            lock (reporting)
+            {
+                inner.Report(value);
+            }
+        }
+    }
+
+    /// <summary>Reports a folder's progress and tells the listeners of each stored batch.</summary>
+    private sealed class FolderObserver(Account account, StoredFolder folder, FolderPosition position, IProgress<SyncProgress>? progress, IEnumerable<IMailEventListener> listeners) : IFolderSyncObserver
+    {
+        public void Progressed(int done, int total) => position.Report(progress, done, total);
+
+        public async Task StoredAsync(IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken)
+        {
+            foreach (var listener in listeners)
+            {
+                await listener.MessagesStoredAsync(account, folder, batch, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Restarts the watchdog's window at every progress report.</summary>
+    private sealed class WatchedObserver(IFolderSyncObserver inner, ProgressWatchdog watchdog) : IFolderSyncObserver
+    {
+        public void Progressed(int done, int total)
+        {
+            watchdog.Progressed();
+            inner.Progressed(done, total);
+        }
+
+        public Task StoredAsync(IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken) => inner.StoredAsync(batch, cancellationToken);
+    }
 }

@@ -207,6 +207,9 @@ S = [
 ("Oauth_noConsent","The system has no OAuth2 sign-in for {0}: someone must sign in to the provider and give consent before this account can connect.","Systemet har ingen OAuth2-pålogging for {0}: noen må logge inn hos leverandøren og gi samtykke før kontoen kan koble til."),
 # lead
 ("Send_blockedSignIn","{0} Nothing more is sent from the account \"{1}\", and no further login is tried, until the system has a new sign-in with the provider for it; the waiting messages then go out by themselves.","{0} Ingenting mer sendes fra kontoen «{1}», og ingen ny innlogging prøves, før systemet har en ny pålogging hos leverandøren for den; meldingene som venter, sendes da av seg selv."),
+# syncengine
+("Sync_leaseTakenOver","The download of \"{0}\" stopped: another download took the account over. What was downloaded is kept; the other download continues.","Nedlastingen av «{0}» stoppet: en annen nedlasting overtok kontoen. Det som er lastet ned, beholdes; den andre nedlastingen fortsetter."),
+("Sync_leaseNotRenewed","The download of \"{0}\" stopped: the database did not accept the renewal of its hold on the account ({1}). What was downloaded is kept; the next download continues.","Nedlastingen av «{0}» stoppet: databasen godtok ikke fornyelsen av holdet på kontoen ({1}). Det som er lastet ned, beholdes; neste nedlasting fortsetter."),
 ]
 import html
 def resx(idx, path):
