@@ -9,31 +9,8 @@
 #   4. a Download after 100 new messages, 1,000 flag changes and 100 expunges in one folder
 #   5. mbsync (isync) pulling the same mailbox: first sync and no-change resync
 # and the module's peak memory for 60,460 messages against one copy (6,046). Run as root: bash bench/run.sh
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bash scripts/install-prereqs.sh >/dev/null
-dotnet build samples/DevHost -c Release -nologo -v q >/dev/null
-dotnet build bench/ImapMail.Bench -c Release -nologo -v q >/dev/null
-work="$root/.artifacts/bench"
-port=11143
-if [ -f "$work/dovecot/dovecot.conf" ]; then dovecot -c "$work/dovecot/dovecot.conf" stop 2>/dev/null || true; sleep 1; fi
-rm -rf "$work" && mkdir -p "$work/dovecot/mail" && chmod 755 "$root/.artifacts" "$work" "$work/dovecot"
-echo -n "bench-$RANDOM$RANDOM" > "$work/password"
-printf 'big:{PLAIN}%s\nsmall:{PLAIN}%s\n' "$(cat "$work/password")" "$(cat "$work/password")" > "$work/dovecot/users"
-corpus="$root/.artifacts/corpus/package/data"
-python3 bench/seed-maildir.py "$corpus" "$work/dovecot/mail/big/Maildir" 10 >/dev/null
-python3 bench/seed-maildir.py "$corpus" "$work/dovecot/mail/small/Maildir" 1 >/dev/null
-mkdir -p "$work/dovecot/mail/big/Maildir"/{cur,new,tmp} "$work/dovecot/mail/small/Maildir"/{cur,new,tmp}
-bash scripts/dovecot-private.sh "$work/dovecot" $port </dev/null
-# Dovecot builds its index on first access; warm it so every contender meets the same, warm server.
-doveadm -c "$work/dovecot/dovecot.conf" mailbox status -u big messages '*' >/dev/null
-doveadm -c "$work/dovecot/dovecot.conf" mailbox status -u small messages '*' >/dev/null
-
-tool="dotnet bench/ImapMail.Bench/bin/Release/net10.0/imapmail-bench.dll"
-host() { dotnet samples/DevHost/bin/Release/net10.0/imapmail-devhost.dll "$@"; }
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-ms() { python3 -c "import time; print(int(time.time()*1000))"; }
+BENCH_KEEP=0
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 $tool socket 127.0.0.1 $port big "$work/password" >/dev/null
 socket=$($tool socket 127.0.0.1 $port big "$work/password" | json "['elapsedMs']")
@@ -41,25 +18,8 @@ raw=$($tool raw 127.0.0.1 $port big "$work/password" | json "['elapsedMs']")
 
 add_account() { host account add --name "$1" --email "$1@example.test" --imap-host 127.0.0.1 --imap-port $port --security none \
   --user "$1" --password-file "$work/password" --json --db "$2" | json "['id']"; }
-# A CRM built from the corpus: the five busiest recipient addresses and the five busiest sender domains, one customer each.
-python3 - "$corpus" "$work/crm.json" <<'PY2'
-import sys, glob, os, re, json, collections
-to, dom = collections.Counter(), collections.Counter()
-addr = re.compile(rb'[\w.+-]+@[\w-]+(?:\.[\w-]+)+')
-for path in sorted(glob.glob(os.path.join(sys.argv[1], '*', '*.txt'))):
-    head = open(path, 'rb').read().split(b'\n\n', 1)[0]
-    for line in head.split(b'\n'):
-        low = line.lower()
-        if low.startswith(b'to:') or low.startswith(b'cc:'):
-            to.update(a.decode('latin1').lower() for a in addr.findall(line))
-        elif low.startswith(b'from:'):
-            dom.update(a.decode('latin1').lower().split('@')[1] for a in addr.findall(line))
-free = {'gmail.com', 'hotmail.com', 'yahoo.com', 'aol.com', 'msn.com', 'netscape.net', 'excite.com'}
-customers = [{'id': 'A%d' % i, 'name': a, 'emails': [a], 'domains': [], 'contacts': []} for i, (a, _) in enumerate(to.most_common(5))]
-customers += [{'id': 'D%d' % i, 'name': d, 'emails': [], 'domains': [d], 'contacts': []} for i, (d, _) in enumerate([x for x in dom.most_common(20) if x[0] not in free][:5])]
-json.dump({'customers': customers}, open(sys.argv[2], 'w'), indent=1)
-PY2
-host() { dotnet samples/DevHost/bin/Release/net10.0/imapmail-devhost.dll "$@" --crm "$work/crm.json"; }
+bench_crm
+host() { dotnet $devhost "$@" --crm "$work/crm.json"; }
 # The same first Download with "Link e-mail to CRM" off, into its own database, for the cost of linking.
 nolink=$(add_account big "$work/nolink.db")
 host account set "$nolink" --link-crm false --db "$work/nolink.db" >/dev/null
@@ -119,7 +79,7 @@ t0=$(ms); mbsync -q -c "$work/mbsync/mbsyncrc" -a >/dev/null 2>&1 || true; t1=$(
 mb_again=$((t1 - t0))
 mb_count=$(find "$work/mbsync/mail" -type f -path '*/cur/*' -o -type f -path '*/new/*' | wc -l)
 
-dovecot -c "$work/dovecot/dovecot.conf" stop
+bench_stop
 
 python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" <<'PY'
 import sys
