@@ -66,7 +66,26 @@ internal static class MessageSummaryMapper
 
     public static IndexedMessage Map(IMessageSummary summary, long folderId, long uidvalidity) =>
         Build(summary, folderId, uidvalidity, summary.Envelope, summary.References ?? [],
-            hasAttachments: summary.Body is not null && summary.Attachments.Any(), preview: summary.PreviewText?.Trim());
+            hasAttachments: HasAttachment(summary.Body), preview: summary.PreviewText?.Trim());
+
+    /// <summary>As <see cref="IMessageSummary.Attachments"/> has any (the basic parts under multiparts), without its iterators.</summary>
+    private static bool HasAttachment(BodyPart? part)
+    {
+        if (part is BodyPartMultipart multipart)
+        {
+            for (var i = 0; i < multipart.BodyParts.Count; i++)
+            {
+                if (HasAttachment(multipart.BodyParts[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return part is BodyPartBasic { IsAttachment: true };
+    }
 
     private static IndexedMessage Build(IMessageSummary summary, long folderId, long uidvalidity, Envelope? envelope, ICollection<string> references, bool hasAttachments, string? preview)
     {
