@@ -4,7 +4,8 @@
 #   1. the server's own speed: one plain socket sending the Download's FETCH for every folder and only framing the
 #      answer (lines and literals, nothing parsed), run twice and the second taken; 1b. the same items through MailKit
 #      alone (parsed, nothing stored)
-#   2. the module's first Download of all ten folders into SQLite (through the reference host)
+#   2. the module's first Download of all ten folders into SQLite (through the reference host), and into PostgreSQL
+#      (a private server, as bench/setup.sh starts it), with the host process's CPU time per message
 #   3. a second Download with nothing changed
 #   4. a Download after 100 new messages, 1,000 flag changes and 100 expunges in one folder
 #   5. mbsync (isync) pulling the same mailbox: first sync and no-change resync
@@ -25,7 +26,13 @@ nolink=$(add_account big "$work/nolink.db")
 host account set "$nolink" --link-crm false --db "$work/nolink.db" >/dev/null
 nolink_ms=$(host download "$nolink" --all --json --quiet --db "$work/nolink.db" | json "['elapsedMs']")
 big=$(add_account big "$work/big.db")
-first_json=$(host download "$big" --all --json --quiet --db "$work/big.db")
+# CPU time per message: the host process's user + system time for the first Download, less that of a no-change
+# Download in a fresh process right after it (start-up, JIT, login and LIST), over the messages.
+cpu_of() { awk '{printf "%d", ($1 + $2) * 1000}' "$1"; }
+timed() { local out="$1"; shift; /usr/bin/time -f '%U %S' -o "$out" dotnet $devhost "$@" --crm "$work/crm.json"; }
+first_json=$(timed "$work/time.first" download "$big" --all --json --quiet --db "$work/big.db")
+timed "$work/time.idle" download "$big" --all --json --quiet --db "$work/big.db" >/dev/null
+first_cpu=$(( $(cpu_of "$work/time.first") - $(cpu_of "$work/time.idle") ))
 lookups=$(echo "$first_json" | json "['crmLookups']")
 links=$(host links --account "$big" --json --db "$work/big.db" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
 first=$(echo "$first_json" | json "['elapsedMs']"); first_mem=$(echo "$first_json" | json "['peakWorkingSetMb']")
@@ -45,6 +52,21 @@ incr_counts=$(echo "$incr_json" | python3 -c "import json,sys; d=json.load(sys.s
 
 small=$(add_account small "$work/small.db")
 small_mem=$(host download "$small" --all --json --quiet --db "$work/small.db" | json "['peakWorkingSetMb']")
+
+# PostgreSQL, where an ERP keeps its data: the same first Download (CRM linking on) into a private server, and the
+# 6,046-message account for its memory.
+bench_pg_start
+pg() { bench_pg_db "$1"; echo --dialect postgresql --db "$(bench_pg_cs "$1")" --key-file "$work/pg.key"; }
+pg_big=$(pg big); pg_small=$(pg small)
+pg_add() { host account add --name "$1" --email "$1@example.test" --imap-host 127.0.0.1 --imap-port $port --security none \
+  --user "$1" --password-file "$work/password" --json $2 | json "['id']"; }
+pgbig=$(pg_add big "$pg_big")
+pg_json=$(timed "$work/time.pgfirst" download "$pgbig" --all --json --quiet $pg_big)
+timed "$work/time.pgidle" download "$pgbig" --all --json --quiet $pg_big >/dev/null
+pg_first=$(echo "$pg_json" | json "['elapsedMs']"); pg_mem=$(echo "$pg_json" | json "['peakWorkingSetMb']"); pg_new=$(echo "$pg_json" | json "['new']")
+pg_cpu=$(( $(cpu_of "$work/time.pgfirst") - $(cpu_of "$work/time.pgidle") ))
+pgsmall=$(pg_add small "$pg_small")
+pg_small_mem=$(host download "$pgsmall" --all --json --quiet $pg_small | json "['peakWorkingSetMb']")
 
 mkdir -p "$work/mbsync/mail"
 cat > "$work/mbsync/mbsyncrc" <<RC
@@ -81,8 +103,10 @@ mb_count=$(find "$work/mbsync/mail" -type f -path '*/cur/*' -o -type f -path '*/
 
 bench_stop
 
-python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" <<'PY'
+python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" "$first_cpu" "$pg_first" "$pg_cpu" "$pg_mem" "$pg_small_mem" "$pg_new" <<'PY'
 import sys
+first_cpu, pg_first, pg_cpu, pg_mem, pg_small_mem, pg_new = (int(x) for x in sys.argv[18:24])
+del sys.argv[18:24]
 socket = int(sys.argv.pop(1))
 raw, first, again, incr, mbf, mba, mem, small_mem = (int(x) for x in sys.argv[1:9])
 new, skipped, counts, mbcount = sys.argv[9], sys.argv[10], sys.argv[11], sys.argv[12]
@@ -96,10 +120,13 @@ print('| 1. the server\'s own speed: a socket client that only frames the answer
 print('| 1b. the same items fetched and parsed by MailKit alone, nothing stored | %d ms | %s | %s | |' % (mailkit, r(mailkit, socket), r(mailkit, mbf)))
 print('| 2. first Download, 10 folders, %s messages, SQLite, CRM linking on (%s links, %s directory lookups) | %d ms | %s | %s | <= 2x server |' % (new, links, lookups, first, r(first, raw), r(first, mbf)))
 print('| 2b. the same with "Link e-mail to CRM" off | %d ms | %s | %s | |' % (nolink, r(nolink, raw), r(nolink, mbf)))
+print('| 2c. first Download as case 2, into PostgreSQL (%d messages) | %d ms | %s | %s | <= 3x server |' % (pg_new, pg_first, r(pg_first, raw), r(pg_first, mbf)))
+print('| CPU time per message of the host process, first Download (SQLite / PostgreSQL; the database server\'s own not included) | %.0f µs / %.0f µs | | | |' % (1000 * first_cpu / int(new), 1000 * pg_cpu / pg_new))
 print('| 3. Download, nothing changed (%s folders skipped), module warm in its host | %d ms | %s | %s | < 100 ms, < 0.1x mbsync |' % (skipped, warm, r(warm, raw), r(warm, mba)))
 print('| 3b. the same, first Download of a fresh host process (JIT included) | %d ms | %s | %s | |' % (again, r(again, raw), r(again, mba)))
 print('| 4. Download after 100 new, 1,000 flagged, 100 expunged in one folder (new, updated, vanished = %s), warm | %d ms | %s | %s | < 300 ms |' % (counts, incr, r(incr, raw), r(incr, mba)))
 print('| 5a. mbsync first sync (%s files) | %d ms | %s | 1.00 | |' % (mbcount, mbf, r(mbf, raw)))
 print('| 5b. mbsync no-change resync | %d ms | %s | 1.00 | |' % (mba, r(mba, raw)))
-print('| peak memory, 60,460 vs 6,046 messages | %d MB vs %d MB | | | < 200 MB, flat |' % (mem, small_mem))
+print('| peak memory, 60,460 vs 6,046 messages, SQLite | %d MB vs %d MB | | | < 200 MB, flat |' % (mem, small_mem))
+print('| peak memory, 60,460 vs 6,046 messages, PostgreSQL | %d MB vs %d MB | | | < 200 MB, flat |' % (pg_mem, pg_small_mem))
 PY

@@ -52,7 +52,7 @@ json.dump({'customers': customers}, open(sys.argv[2], 'w'), indent=1)
 PY2
 }
 bench_pg_cs() { echo "Host=127.0.0.1;Port=$pgport;Username=postgres;Database=$1"; }
-bench_pg_db() { psql -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -qAt -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
+bench_pg_db() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -qAt -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
 
 if [ "${BENCH_KEEP:-0}" = 1 ] && [ -d "$work/dovecot/mail/big/Maildir" ]; then
   dovecot -c "$work/dovecot/dovecot.conf" stop 2>/dev/null || true; sleep 1
