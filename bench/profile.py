@@ -18,10 +18,14 @@ CATEGORIES = [
     ("module's sync code (FolderSynchronizer, …)", ["Plugin.ImapMail."]),
     ("start-up (host, JIT, DI, migrations)", ["DevHost", "System.Runtime.CompilerServices.RuntimeHelpers", "Microsoft.Extensions"]),
 ]
+OTHER = "other (runtime, GC, BCL)"
+STARTUP = "start-up (host, JIT, DI, migrations)"
 WAITING = ["WaitHandle.Wait", "LowLevelLifoSemaphore", "Monitor.Wait", "Thread.Sleep", "SemaphoreSlim.Wait",
            "SocketAsyncEngine.EventLoop", "WaitForSignal", "LowLevelMonitor", "ManualResetEventSlim.Wait",
            "Task.SpinThenBlockingWait", "Task.InternalWaitCore", "TimerQueue.TimerThread", "WaitSubsequentExecution",
-           "PortableThreadPool+GateThread", "Interop+Sys.WaitForSocketEvents"]
+           "PortableThreadPool+GateThread", "Interop+Sys.WaitForSocketEvents",
+           # The finalizer thread: the sampler reports it as running for as long as it waits.
+           "GC.RunFinalizers"]
 # Threads whose innermost .NET frame is one of these while in native code are idle (a pool worker, the finalizer, the
 # reference host's memory sampler waiting), whatever the sampler calls them.
 IDLE_LEAF = ["WorkerThread.WorkerThreadStart", "DynamicResolver.Finalize", "GC.GetGCMemoryInfo", "Kernel32.ReleaseSemaphore", "?!?"]
@@ -48,11 +52,14 @@ def main():
             if stack and last is not None and at > last:
                 span = at - last
                 leaf = next((f for f in reversed(stack) if f not in pseudo), stack[-1])
-                if any(waiting_frame[f] for f in stack) or idle_leaf[leaf]:
+                category = next((category_of[f] for f in reversed(stack) if category_of[f]), OTHER)
+                # In native code under nothing but the host's start-up frames (or none of the module's): a thread
+                # blocked in the kernel (a socket or event wait), not work.
+                blocked = stack[-1] in native and category in (OTHER, STARTUP)
+                if any(waiting_frame[f] for f in stack) or idle_leaf[leaf] or blocked:
                     waiting += span
                 else:
                     busy += span
-                    category = next((category_of[f] for f in reversed(stack) if category_of[f]), "other (runtime, GC, BCL)")
                     by_category[category] += span
                     if stack[-1] in native:
                         in_native[category] += span
