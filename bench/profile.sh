@@ -7,7 +7,7 @@
 # Run as root: bash bench/profile.sh   (BENCH_KEEP=1 reuses an already seeded server)
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 export PATH="$PATH:$HOME/.dotnet/tools"
-command -v dotnet-trace >/dev/null || dotnet tool install --global dotnet-trace >/dev/null
+command -v dotnet-trace >/dev/null || dotnet tool install --global dotnet-trace --version 10.0.750501 >/dev/null
 bench_crm
 bench_pg_start
 host() { dotnet $devhost "$@" --crm "$work/crm.json"; }
