@@ -4,36 +4,14 @@
 #   1. the server's own speed: one plain socket sending the Download's FETCH for every folder and only framing the
 #      answer (lines and literals, nothing parsed), run twice and the second taken; 1b. the same items through MailKit
 #      alone (parsed, nothing stored)
-#   2. the module's first Download of all ten folders into SQLite (through the reference host)
+#   2. the module's first Download of all ten folders into SQLite (through the reference host), and into PostgreSQL
+#      (a private server, as bench/setup.sh starts it), with the host process's CPU time per message
 #   3. a second Download with nothing changed
 #   4. a Download after 100 new messages, 1,000 flag changes and 100 expunges in one folder
 #   5. mbsync (isync) pulling the same mailbox: first sync and no-change resync
 # and the module's peak memory for 60,460 messages against one copy (6,046). Run as root: bash bench/run.sh
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bash scripts/install-prereqs.sh >/dev/null
-dotnet build samples/DevHost -c Release -nologo -v q >/dev/null
-dotnet build bench/ImapMail.Bench -c Release -nologo -v q >/dev/null
-work="$root/.artifacts/bench"
-port=11143
-if [ -f "$work/dovecot/dovecot.conf" ]; then dovecot -c "$work/dovecot/dovecot.conf" stop 2>/dev/null || true; sleep 1; fi
-rm -rf "$work" && mkdir -p "$work/dovecot/mail" && chmod 755 "$root/.artifacts" "$work" "$work/dovecot"
-echo -n "bench-$RANDOM$RANDOM" > "$work/password"
-printf 'big:{PLAIN}%s\nsmall:{PLAIN}%s\n' "$(cat "$work/password")" "$(cat "$work/password")" > "$work/dovecot/users"
-corpus="$root/.artifacts/corpus/package/data"
-python3 bench/seed-maildir.py "$corpus" "$work/dovecot/mail/big/Maildir" 10 >/dev/null
-python3 bench/seed-maildir.py "$corpus" "$work/dovecot/mail/small/Maildir" 1 >/dev/null
-mkdir -p "$work/dovecot/mail/big/Maildir"/{cur,new,tmp} "$work/dovecot/mail/small/Maildir"/{cur,new,tmp}
-bash scripts/dovecot-private.sh "$work/dovecot" $port </dev/null
-# Dovecot builds its index on first access; warm it so every contender meets the same, warm server.
-doveadm -c "$work/dovecot/dovecot.conf" mailbox status -u big messages '*' >/dev/null
-doveadm -c "$work/dovecot/dovecot.conf" mailbox status -u small messages '*' >/dev/null
-
-tool="dotnet bench/ImapMail.Bench/bin/Release/net10.0/imapmail-bench.dll"
-host() { dotnet samples/DevHost/bin/Release/net10.0/imapmail-devhost.dll "$@"; }
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-ms() { python3 -c "import time; print(int(time.time()*1000))"; }
+BENCH_KEEP=0
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 $tool socket 127.0.0.1 $port big "$work/password" >/dev/null
 socket=$($tool socket 127.0.0.1 $port big "$work/password" | json "['elapsedMs']")
@@ -41,31 +19,20 @@ raw=$($tool raw 127.0.0.1 $port big "$work/password" | json "['elapsedMs']")
 
 add_account() { host account add --name "$1" --email "$1@example.test" --imap-host 127.0.0.1 --imap-port $port --security none \
   --user "$1" --password-file "$work/password" --json --db "$2" | json "['id']"; }
-# A CRM built from the corpus: the five busiest recipient addresses and the five busiest sender domains, one customer each.
-python3 - "$corpus" "$work/crm.json" <<'PY2'
-import sys, glob, os, re, json, collections
-to, dom = collections.Counter(), collections.Counter()
-addr = re.compile(rb'[\w.+-]+@[\w-]+(?:\.[\w-]+)+')
-for path in sorted(glob.glob(os.path.join(sys.argv[1], '*', '*.txt'))):
-    head = open(path, 'rb').read().split(b'\n\n', 1)[0]
-    for line in head.split(b'\n'):
-        low = line.lower()
-        if low.startswith(b'to:') or low.startswith(b'cc:'):
-            to.update(a.decode('latin1').lower() for a in addr.findall(line))
-        elif low.startswith(b'from:'):
-            dom.update(a.decode('latin1').lower().split('@')[1] for a in addr.findall(line))
-free = {'gmail.com', 'hotmail.com', 'yahoo.com', 'aol.com', 'msn.com', 'netscape.net', 'excite.com'}
-customers = [{'id': 'A%d' % i, 'name': a, 'emails': [a], 'domains': [], 'contacts': []} for i, (a, _) in enumerate(to.most_common(5))]
-customers += [{'id': 'D%d' % i, 'name': d, 'emails': [], 'domains': [d], 'contacts': []} for i, (d, _) in enumerate([x for x in dom.most_common(20) if x[0] not in free][:5])]
-json.dump({'customers': customers}, open(sys.argv[2], 'w'), indent=1)
-PY2
-host() { dotnet samples/DevHost/bin/Release/net10.0/imapmail-devhost.dll "$@" --crm "$work/crm.json"; }
+bench_crm
+host() { dotnet $devhost "$@" --crm "$work/crm.json"; }
 # The same first Download with "Link e-mail to CRM" off, into its own database, for the cost of linking.
 nolink=$(add_account big "$work/nolink.db")
 host account set "$nolink" --link-crm false --db "$work/nolink.db" >/dev/null
 nolink_ms=$(host download "$nolink" --all --json --quiet --db "$work/nolink.db" | json "['elapsedMs']")
 big=$(add_account big "$work/big.db")
-first_json=$(host download "$big" --all --json --quiet --db "$work/big.db")
+# CPU time per message: the host process's user + system time for the first Download, less that of a no-change
+# Download in a fresh process right after it (start-up, JIT, login and LIST), over the messages.
+cpu_of() { awk '{printf "%d", ($1 + $2) * 1000}' "$1"; }
+timed() { local out="$1"; shift; /usr/bin/time -f '%U %S' -o "$out" dotnet $devhost "$@" --crm "$work/crm.json"; }
+first_json=$(timed "$work/time.first" download "$big" --all --json --quiet --db "$work/big.db")
+timed "$work/time.idle" download "$big" --all --json --quiet --db "$work/big.db" >/dev/null
+first_cpu=$(( $(cpu_of "$work/time.first") - $(cpu_of "$work/time.idle") ))
 lookups=$(echo "$first_json" | json "['crmLookups']")
 links=$(host links --account "$big" --json --db "$work/big.db" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
 first=$(echo "$first_json" | json "['elapsedMs']"); first_mem=$(echo "$first_json" | json "['peakWorkingSetMb']")
@@ -85,6 +52,21 @@ incr_counts=$(echo "$incr_json" | python3 -c "import json,sys; d=json.load(sys.s
 
 small=$(add_account small "$work/small.db")
 small_mem=$(host download "$small" --all --json --quiet --db "$work/small.db" | json "['peakWorkingSetMb']")
+
+# PostgreSQL, where an ERP keeps its data: the same first Download (CRM linking on) into a private server, and the
+# 6,046-message account for its memory.
+bench_pg_start
+pg() { bench_pg_db "$1"; echo --dialect postgresql --db "$(bench_pg_cs "$1")" --key-file "$work/pg.key"; }
+pg_big=$(pg big); pg_small=$(pg small)
+pg_add() { host account add --name "$1" --email "$1@example.test" --imap-host 127.0.0.1 --imap-port $port --security none \
+  --user "$1" --password-file "$work/password" --json $2 | json "['id']"; }
+pgbig=$(pg_add big "$pg_big")
+pg_json=$(timed "$work/time.pgfirst" download "$pgbig" --all --json --quiet $pg_big)
+timed "$work/time.pgidle" download "$pgbig" --all --json --quiet $pg_big >/dev/null
+pg_first=$(echo "$pg_json" | json "['elapsedMs']"); pg_mem=$(echo "$pg_json" | json "['peakWorkingSetMb']"); pg_new=$(echo "$pg_json" | json "['new']")
+pg_cpu=$(( $(cpu_of "$work/time.pgfirst") - $(cpu_of "$work/time.pgidle") ))
+pgsmall=$(pg_add small "$pg_small")
+pg_small_mem=$(host download "$pgsmall" --all --json --quiet $pg_small | json "['peakWorkingSetMb']")
 
 mkdir -p "$work/mbsync/mail"
 cat > "$work/mbsync/mbsyncrc" <<RC
@@ -119,10 +101,12 @@ t0=$(ms); mbsync -q -c "$work/mbsync/mbsyncrc" -a >/dev/null 2>&1 || true; t1=$(
 mb_again=$((t1 - t0))
 mb_count=$(find "$work/mbsync/mail" -type f -path '*/cur/*' -o -type f -path '*/new/*' | wc -l)
 
-dovecot -c "$work/dovecot/dovecot.conf" stop
+bench_stop
 
-python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" <<'PY'
+python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" "$first_cpu" "$pg_first" "$pg_cpu" "$pg_mem" "$pg_small_mem" "$pg_new" <<'PY'
 import sys
+first_cpu, pg_first, pg_cpu, pg_mem, pg_small_mem, pg_new = (int(x) for x in sys.argv[18:24])
+del sys.argv[18:24]
 socket = int(sys.argv.pop(1))
 raw, first, again, incr, mbf, mba, mem, small_mem = (int(x) for x in sys.argv[1:9])
 new, skipped, counts, mbcount = sys.argv[9], sys.argv[10], sys.argv[11], sys.argv[12]
@@ -136,10 +120,13 @@ print('| 1. the server\'s own speed: a socket client that only frames the answer
 print('| 1b. the same items fetched and parsed by MailKit alone, nothing stored | %d ms | %s | %s | |' % (mailkit, r(mailkit, socket), r(mailkit, mbf)))
 print('| 2. first Download, 10 folders, %s messages, SQLite, CRM linking on (%s links, %s directory lookups) | %d ms | %s | %s | <= 2x server |' % (new, links, lookups, first, r(first, raw), r(first, mbf)))
 print('| 2b. the same with "Link e-mail to CRM" off | %d ms | %s | %s | |' % (nolink, r(nolink, raw), r(nolink, mbf)))
+print('| 2c. first Download as case 2, into PostgreSQL (%d messages) | %d ms | %s | %s | <= 3x server |' % (pg_new, pg_first, r(pg_first, raw), r(pg_first, mbf)))
+print('| CPU time per message of the host process, first Download (SQLite / PostgreSQL; the database server\'s own not included) | %.0f µs / %.0f µs | | | |' % (1000 * first_cpu / int(new), 1000 * pg_cpu / pg_new))
 print('| 3. Download, nothing changed (%s folders skipped), module warm in its host | %d ms | %s | %s | < 100 ms, < 0.1x mbsync |' % (skipped, warm, r(warm, raw), r(warm, mba)))
 print('| 3b. the same, first Download of a fresh host process (JIT included) | %d ms | %s | %s | |' % (again, r(again, raw), r(again, mba)))
 print('| 4. Download after 100 new, 1,000 flagged, 100 expunged in one folder (new, updated, vanished = %s), warm | %d ms | %s | %s | < 300 ms |' % (counts, incr, r(incr, raw), r(incr, mba)))
 print('| 5a. mbsync first sync (%s files) | %d ms | %s | 1.00 | |' % (mbcount, mbf, r(mbf, raw)))
 print('| 5b. mbsync no-change resync | %d ms | %s | 1.00 | |' % (mba, r(mba, raw)))
-print('| peak memory, 60,460 vs 6,046 messages | %d MB vs %d MB | | | < 200 MB, flat |' % (mem, small_mem))
+print('| peak memory, 60,460 vs 6,046 messages, SQLite | %d MB vs %d MB | | | < 200 MB, flat |' % (mem, small_mem))
+print('| peak memory, 60,460 vs 6,046 messages, PostgreSQL | %d MB vs %d MB | | | < 200 MB, flat |' % (pg_mem, pg_small_mem))
 PY

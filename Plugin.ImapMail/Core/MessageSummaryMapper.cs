@@ -56,16 +56,40 @@ internal static class MessageSummaryMapper
     /// <summary>The system flags kept in the index: session-only bits (\Recent) are left out so they never count as a change.</summary>
     public static long StoredFlags(MessageFlags flags) => (long)(flags & ~(MessageFlags.Recent | MessageFlags.UserDefined));
 
-    public static string StoredKeywords(IEnumerable<string>? keywords) =>
-        keywords is null ? "" : Clean(string.Join(' ', keywords.Order(StringComparer.Ordinal)), MaxText) ?? "";
+    public static string StoredKeywords(IEnumerable<string>? keywords) => keywords switch
+    {
+        null => "",
+        // Most messages carry none: nothing to sort, join or clean.
+        IReadOnlyCollection<string> { Count: 0 } => "",
+        _ => Clean(string.Join(' ', keywords.Order(StringComparer.Ordinal)), MaxText) ?? "",
+    };
 
     public static IndexedMessage Map(IMessageSummary summary, long folderId, long uidvalidity) =>
         Build(summary, folderId, uidvalidity, summary.Envelope, summary.References ?? [],
-            hasAttachments: summary.Body is not null && summary.Attachments.Any(), preview: summary.PreviewText?.Trim());
+            hasAttachments: HasAttachment(summary.Body), preview: summary.PreviewText?.Trim());
+
+    /// <summary>As <see cref="IMessageSummary.Attachments"/> has any (the basic parts under multiparts), without its iterators.</summary>
+    private static bool HasAttachment(BodyPart? part)
+    {
+        if (part is BodyPartMultipart multipart)
+        {
+            for (var i = 0; i < multipart.BodyParts.Count; i++)
+            {
+                if (HasAttachment(multipart.BodyParts[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return part is BodyPartBasic { IsAttachment: true };
+    }
 
     private static IndexedMessage Build(IMessageSummary summary, long folderId, long uidvalidity, Envelope? envelope, ICollection<string> references, bool hasAttachments, string? preview)
     {
-        var from = envelope?.From.Mailboxes.FirstOrDefault();
+        var from = envelope is null ? null : FirstMailbox(envelope.From);
         var subject = Clean(envelope?.Subject, MaxText);
         var size = (long)(summary.Size ?? 0);
         var internalDate = summary.InternalDate?.ToUnixTimeMilliseconds();
@@ -98,9 +122,64 @@ internal static class MessageSummaryMapper
     }
 
     /// <summary>A stable identity for a message without a Message-ID: its date, size, subject and sender.</summary>
-    public static string Fingerprint(long? internalDate, long size, string? subject, string? from) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{internalDate}|{size}|{subject}|{from}")))[..32];
+    /// <remarks>
+    /// The first 16 bytes of SHA-256 over the UTF-8 of "date|size|subject|from" (numbers as the current culture writes
+    /// them, as string interpolation does), in upper-case hex. Stored and used as a link key: never change its value.
+    /// </remarks>
+    public static string Fingerprint(long? internalDate, long size, string? subject, string? from)
+    {
+        // Written straight into one buffer (on the stack for all but very long subjects) and hashed there: no text,
+        // byte array or 64-digit hex string per message.
+        // Two numbers (20 digits and a sign a culture may write in up to 3 bytes), three bars, the two texts at their longest.
+        var length = 2 * 32 + 3 + Encoding.UTF8.GetMaxByteCount((subject?.Length ?? 0) + (from?.Length ?? 0));
+        byte[]? rented = null;
+        var buffer = length <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var used = 0;
+            if (internalDate is { } date && date.TryFormat(buffer, out var written, default, null))
+            {
+                used = written;
+            }
 
+            buffer[used++] = (byte)'|';
+            size.TryFormat(buffer[used..], out var sizeWritten, default, null);
+            used += sizeWritten;
+            buffer[used++] = (byte)'|';
+            used += Encoding.UTF8.GetBytes(subject, buffer[used..]);
+            buffer[used++] = (byte)'|';
+            used += Encoding.UTF8.GetBytes(from, buffer[used..]);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer[..used], hash);
+            return Convert.ToHexString(hash[..16]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>The first mailbox of a list, looking into groups (as <see cref="InternetAddressList.Mailboxes"/> does).</summary>
+    private static MailboxAddress? FirstMailbox(InternetAddressList list)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            switch (list[i])
+            {
+                case MailboxAddress mailbox:
+                    return mailbox;
+                case GroupAddress group when FirstMailbox(group.Members) is { } member:
+                    return member;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The list's addresses in lower case, each once, comma-separated (null for none).</summary>
     private static string? Addresses(InternetAddressList? list)
     {
         if (list is null || list.Count == 0)
@@ -108,7 +187,30 @@ internal static class MessageSummaryMapper
             return null;
         }
 
-        return Clean(string.Join(',', list.Mailboxes.Select(m => m.Address?.ToLowerInvariant()).Where(a => !string.IsNullOrEmpty(a)).Distinct()), MaxText);
+        // The common case, one plain mailbox, needs no list and no join.
+        if (list.Count == 1 && list[0] is MailboxAddress single)
+        {
+            return Clean(string.IsNullOrEmpty(single.Address) ? "" : single.Address.ToLowerInvariant(), MaxText);
+        }
+
+        var addresses = new List<string>(list.Count);
+        Collect(list, addresses, new HashSet<string>(StringComparer.Ordinal));
+        return Clean(string.Join(',', addresses), MaxText);
+
+        static void Collect(InternetAddressList list, List<string> addresses, HashSet<string> seen)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is GroupAddress group)
+                {
+                    Collect(group.Members, addresses, seen);
+                }
+                else if (list[i] is MailboxAddress { Address: { Length: > 0 } address } && address.ToLowerInvariant() is var lower && seen.Add(lower))
+                {
+                    addresses.Add(lower);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -120,6 +222,12 @@ internal static class MessageSummaryMapper
         if (text is null)
         {
             return null;
+        }
+
+        // Most text is already safe: keep it as it is rather than copy it.
+        if (text.Length <= maxLength && IsSafe(text))
+        {
+            return text;
         }
 
         var builder = new StringBuilder(Math.Min(text.Length, maxLength));
@@ -150,5 +258,14 @@ internal static class MessageSummaryMapper
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>No control character and no surrogate at all (text with any goes through the copying path).</summary>
+    private static bool IsSafe(string text)
+    {
+        var span = text.AsSpan();
+        return span.IndexOfAnyInRange('\u0000', '\u001F') < 0
+            && span.IndexOfAnyInRange('\u007F', '\u009F') < 0
+            && span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0;
     }
 }

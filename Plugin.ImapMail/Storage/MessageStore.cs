@@ -1,19 +1,8 @@
 namespace Plugin.ImapMail.Storage;
 
 /// <summary>The local message index of the current tenant's folders.</summary>
-internal sealed class MessageStore(IHostDatabase database, ITenantContext tenant)
+internal sealed partial class MessageStore(IHostDatabase database, ITenantContext tenant)
 {
-    private const string Upsert = """
-        INSERT INTO imapmail_message
-            (tenant_id, account_id, folder_id, uidvalidity, uid, modseq, flags, keywords, message_id, in_reply_to, refs,
-             subject, from_addr, from_name, to_addrs, cc_addrs, reply_to, sent_at, internal_date, size, has_attachments, preview, fingerprint)
-        VALUES
-            (@TenantId, @AccountId, @FolderId, @Uidvalidity, @Uid, @Modseq, @Flags, @Keywords, @MessageId, @InReplyTo, @Refs,
-             @Subject, @FromAddr, @FromName, @ToAddrs, @CcAddrs, @ReplyTo, @SentAt, @InternalDate, @Size, @HasAttachments, @Preview, @Fingerprint)
-        ON CONFLICT (tenant_id, folder_id, uidvalidity, uid) DO UPDATE SET
-            modseq = excluded.modseq, flags = excluded.flags, keywords = excluded.keywords
-        """;
-
     /// <summary>Writes a batch of messages of one folder in one transaction; a message already indexed gets its flags updated.</summary>
     public async Task UpsertBatchAsync(long accountId, IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken = default)
     {
@@ -27,38 +16,6 @@ internal sealed class MessageStore(IHostDatabase database, ITenantContext tenant
         await UpsertBatchAsync(connection, transaction, accountId, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-
-    internal Task UpsertBatchAsync(DbConnection connection, DbTransaction transaction, long accountId, IReadOnlyList<IndexedMessage> batch, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            Upsert,
-            batch.Select(m => new
-            {
-                TenantId = tenant.TenantId,
-                AccountId = accountId,
-                m.FolderId,
-                m.Uidvalidity,
-                m.Uid,
-                m.Modseq,
-                m.Flags,
-                m.Keywords,
-                m.MessageId,
-                m.InReplyTo,
-                m.Refs,
-                m.Subject,
-                m.FromAddr,
-                m.FromName,
-                m.ToAddrs,
-                m.CcAddrs,
-                m.ReplyTo,
-                m.SentAt,
-                m.InternalDate,
-                m.Size,
-                m.HasAttachments,
-                m.Preview,
-                m.Fingerprint,
-            }),
-            transaction,
-            cancellationToken: cancellationToken));
 
     /// <summary>A folder's messages, newest UID first.</summary>
     public async Task<IReadOnlyList<IndexedMessage>> ListAsync(long accountId, long folderId, int limit = int.MaxValue, CancellationToken cancellationToken = default)

@@ -10,6 +10,15 @@ using MailKit.Security;
 //                                           Download's FETCH (batches of 1,000 UIDs) for every folder and only frames
 //                                           lines and literals; nothing is parsed
 //   raw HOST PORT USER PASSWORD-FILE        the same items fetched and parsed by MailKit alone, nothing stored
+//   map HOST PORT USER PASSWORD-FILE FOLDER [ROUNDS]
+//                                           the module's mapping alone: FOLDER's messages fetched once with the
+//                                           Download's items, then mapped to index rows ROUNDS times (default 20);
+//                                           prints the allocated bytes and time per message of the mapping
+//   store HOST PORT USER PASSWORD-FILE FOLDER sqlite PATH-PREFIX|postgresql CONNECTION-STRING WAY...
+//                                           the inserts alone: FOLDER's messages mapped once and stored ten times
+//                                           over (60,460 rows for a corpus copy) into a fresh database per WAY:
+//                                           dapper (the row-at-a-time upsert of before), storeN (MessageStore, N rows
+//                                           per prepared INSERT on SQLite; COPY on PostgreSQL)
 //   mutate HOST PORT USER PASSWORD-FILE FOLDER NEW FLAGS EXPUNGES
 //                                           another client's changes: append NEW messages, flag FLAGS, expunge EXPUNGES
 var culture = CultureInfo.InvariantCulture;
@@ -50,6 +59,46 @@ if (verb == "raw")
     }
 
     Console.WriteLine($"{{\"messages\": {messages}, \"elapsedMs\": {watch.ElapsedMilliseconds}}}");
+}
+else if (verb == "map")
+{
+    var folder = await client.GetFolderAsync(args[5]);
+    var rounds = args.Length > 6 ? int.Parse(args[6], culture) : 20;
+    await folder.OpenAsync(FolderAccess.ReadOnly);
+    var summaries = await folder.FetchAsync(0, -1, Plugin.ImapMail.Core.MessageSummaryMapper.NewMessageItems);
+    await folder.CloseAsync();
+    // One round first, so that JIT and first-use caches are not counted.
+    var sink = summaries.Select(s => Plugin.ImapMail.Core.MessageSummaryMapper.Map(s, 1, 1)).Count();
+    var before = GC.GetAllocatedBytesForCurrentThread();
+    var watch = Stopwatch.StartNew();
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var summary in summaries)
+        {
+            sink += Plugin.ImapMail.Core.MessageSummaryMapper.Map(summary, 1, 1).Fingerprint.Length;
+        }
+    }
+
+    var perMessage = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / (rounds * summaries.Count);
+    var micros = watch.Elapsed.TotalMicroseconds / (rounds * summaries.Count);
+    // A digest of every column of every row, to show that two builds map alike.
+    using var digest = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+    foreach (var m in summaries.Select(s => Plugin.ImapMail.Core.MessageSummaryMapper.Map(s, 1, 1)))
+    {
+        digest.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join("\u0001", m.Uid, m.Modseq, m.Flags, m.Keywords, m.MessageId, m.InReplyTo, m.Refs,
+            m.Subject, m.FromAddr, m.FromName, m.ToAddrs, m.CcAddrs, m.ReplyTo, m.SentAt, m.InternalDate, m.Size, m.HasAttachments, m.Preview,
+            m.Fingerprint, m.ReportCandidate)));
+    }
+
+    Console.WriteLine($"{{\"messages\": {summaries.Count}, \"rounds\": {rounds}, \"allocatedBytesPerMessage\": {perMessage:F0}, \"microsecondsPerMessage\": {micros:F2}, \"rows\": \"{Convert.ToHexString(digest.GetHashAndReset())[..16]}\", \"sink\": {sink}}}");
+}
+else if (verb == "store")
+{
+    var folder = await client.GetFolderAsync(args[5]);
+    await folder.OpenAsync(FolderAccess.ReadOnly);
+    var summaries = await folder.FetchAsync(0, -1, Plugin.ImapMail.Core.MessageSummaryMapper.NewMessageItems);
+    await folder.CloseAsync();
+    await ImapMail.Bench.StoreBench.RunAsync(summaries, args[6], args[7], args[8..]);
 }
 else if (verb == "mutate")
 {
