@@ -3,6 +3,9 @@ namespace Plugin.ImapMail.Core;
 /// <summary>A folder row: what the server said last, the role choices, and the sync bookkeeping.</summary>
 internal sealed class StoredFolder
 {
+    // Not named after the column: Dapper would try to parse the stored text into the enum.
+    private readonly FolderState current = FolderState.New;
+
     public long Id { get; init; }
     public long TenantId { get; init; }
     public long AccountId { get; init; }
@@ -17,7 +20,12 @@ internal sealed class StoredFolder
     public string? AdminRole { get; init; }
     public bool Selectable { get; init; } = true;
     public bool SyncEnabled { get; init; }
-    public string State { get; init; } = FolderStates.New;
+
+    /// <summary>The folder's state; <see cref="StoredState"/> is its stored text, which the store reads.</summary>
+    public FolderState State => current;
+
+    /// <summary>The stored text of <see cref="State"/> (<c>imapmail_folder.state</c>, selected as <c>stored_state</c>).</summary>
+    public string StoredState { get => FolderStates.Names[current]; init => current = FolderStates.Parse(value); }
     public long? Uidvalidity { get; init; }
     public long? Uidnext { get; init; }
     public long? Highestmodseq { get; init; }
@@ -50,7 +58,7 @@ internal sealed class StoredFolder
     /// <summary>Applies the account-wide rule: a role an administrator gave to one folder is no other folder's.</summary>
     public static IReadOnlyList<StoredFolder> ResolveRoles(IReadOnlyList<StoredFolder> folders)
     {
-        var chosen = folders.Where(f => f.AdminRole is not null && f.State != FolderStates.Deleted).Select(f => f.AdminRole!).ToHashSet(StringComparer.Ordinal);
+        var chosen = folders.Where(f => f.AdminRole is not null && f.State != FolderState.Deleted).Select(f => f.AdminRole!).ToHashSet(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
             folder.DetectedRoleTaken = folder.AdminRole is null && chosen.Contains(folder.DetectedRole);
@@ -69,7 +77,7 @@ internal sealed class StoredFolder
         Role,
         RoleSource,
         SyncEnabled,
-        FolderStates.Parse(State),
+        State,
         (int)LocalMessages,
         (int)LocalUnseen,
         (int)LocalDeleted,

@@ -4,7 +4,7 @@ namespace Plugin.ImapMail.Storage;
 internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
 {
     private const string SelectWithCounts = """
-        SELECT f.*,
+        SELECT f.*, f.state AS stored_state,
                COALESCE(c.local_messages, 0) AS local_messages,
                COALESCE(c.local_unseen, 0)   AS local_unseen,
                COALESCE(c.local_deleted, 0)  AS local_deleted
@@ -128,7 +128,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         if (role is { } wanted && wanted != FolderRole.None)
         {
             var folders = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
-                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> @deleted AND admin_role IS NOT NULL",
+                "SELECT *, state AS stored_state FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> @deleted AND admin_role IS NOT NULL",
                 States(new { tenant = tenant.TenantId, accountId, path }, FolderState.Deleted),
                 transaction,
                 cancellationToken: cancellationToken));
@@ -165,7 +165,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         var firstListing = known.Count == 0;
         var changed = listed.Where(f => !known.TryGetValue(f.Path, out var had) || !SameAsListed(had, f)).ToList();
         var listedPaths = listed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        var gone = known.Values.Where(f => f.State != FolderStates.Deleted && !listedPaths.Contains(f.Path)).Select(f => f.Path).ToList();
+        var gone = known.Values.Where(f => f.State != FolderState.Deleted && !listedPaths.Contains(f.Path)).Select(f => f.Path).ToList();
         if (changed.Count == 0 && gone.Count == 0)
         {
             // A quiet tree costs one read and no write.
@@ -226,7 +226,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
 
     /// <summary>Whether the stored row already says what the server listed (so nothing needs writing).</summary>
     private static bool SameAsListed(StoredFolder had, ServerFolder listed) =>
-        had.State != FolderStates.Deleted
+        had.State != FolderState.Deleted
         && had.Name == listed.Name && had.ParentPath == listed.ParentPath && had.Delimiter == listed.Delimiter
         && had.Attributes == listed.Attributes && had.SpecialUse == listed.SpecialUse
         && had.DetectedRole == listed.DetectedRole && had.DetectedSource == listed.DetectedSource && had.Selectable == listed.Selectable
@@ -239,7 +239,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     private async Task<List<StoredFolder>> ListPlainAsync(DbConnection connection, DbTransaction? transaction, long accountId, CancellationToken cancellationToken)
     {
         var rows = (await connection.QueryAsync<StoredFolder>(new CommandDefinition(
-            "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId ORDER BY path",
+            "SELECT *, state AS stored_state FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId ORDER BY path",
             new { tenant = tenant.TenantId, accountId },
             transaction,
             cancellationToken: cancellationToken))).ToList();

@@ -28,7 +28,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         var qresync = client.Capabilities.HasFlag(ImapCapabilities.QuickResync) && client.Capabilities.HasFlag(ImapCapabilities.Enable);
         var condstore = client.Capabilities.HasFlag(ImapCapabilities.CondStore);
 
-        var reimport = stored.State == FolderStates.ReindexPending;
+        var reimport = stored.State == FolderState.ReindexPending;
         var knownValidity = reimport ? null : stored.SyncedUidvalidity;
         var useQresync = qresync && knownValidity is not null && stored.SyncedModseq is not null;
         Dictionary<long, LocalMessageState> local = useQresync

@@ -297,7 +297,7 @@ internal sealed class MailDownloadService(
     private Dictionary<string, string> SkipUnusable(Account account, IReadOnlyList<StoredFolder> stored, DownloadOptions options)
     {
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var folder in stored.Where(f => !f.Selectable && f.State != FolderStates.Deleted))
+        foreach (var folder in stored.Where(f => !f.Selectable && f.State != FolderState.Deleted))
         {
             var wanted = options.FolderPath is { } only ? string.Equals(folder.Path, only, StringComparison.Ordinal) : options.AllFolders || folder.SyncEnabled;
             if (wanted && UnusableKinds.Note(folder.Attributes, tenant.UiCulture) is { } note)
@@ -312,10 +312,10 @@ internal sealed class MailDownloadService(
 
     private static List<StoredFolder> Choose(IReadOnlyList<StoredFolder> stored, DownloadOptions options) =>
         stored
-            .Where(f => f.Selectable && f.State != FolderStates.Deleted)
+            .Where(f => f.Selectable && f.State != FolderState.Deleted)
             .Where(f => options.FolderPath is { } only
                 ? string.Equals(f.Path, only, StringComparison.Ordinal)
-                : options.AllFolders || f.SyncEnabled || f.State == FolderStates.ReindexPending)
+                : options.AllFolders || f.SyncEnabled || f.State == FolderState.ReindexPending)
             .ToList();
 
     private static async Task<ServerFolder> StatusAsync(ImapClient client, StoredFolder folder)
@@ -329,7 +329,7 @@ internal sealed class MailDownloadService(
 
     /// <summary>Unchanged since the last sync: the same UIDVALIDITY, UIDNEXT, MESSAGES and (where the server has it) HIGHESTMODSEQ.</summary>
     internal static bool IsUnchanged(StoredFolder folder, ServerFolder status) =>
-        folder.State is not (FolderStates.ReindexPending or FolderStates.New)
+        folder.State is not (FolderState.ReindexPending or FolderState.New)
         && folder.SyncedUidvalidity is { } validity && validity == status.Uidvalidity
         && folder.SyncedUidnext == status.Uidnext && status.Uidnext is not null
         && folder.SyncedMessages == status.Messages && status.Messages is not null

@@ -1,3 +1,4 @@
+using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Sync;
 
@@ -9,7 +10,7 @@ public sealed class SkipRuleTests
 {
     private static readonly StoredFolder Synced = new()
     {
-        State = FolderStates.Current,
+        StoredState = FolderStates.Names[FolderState.Current],
         SyncedUidvalidity = 7,
         SyncedUidnext = 100,
         SyncedMessages = 90,
@@ -37,12 +38,12 @@ public sealed class SkipRuleTests
         Assert.False(MailDownloadService.IsUnchanged(Synced, Status(validity, next, messages, modseq)));
 
     [Theory]
-    [InlineData(FolderStates.New)]
-    [InlineData(FolderStates.ReindexPending)]
-    public void NewOrPendingFolders_AreNeverSkipped(string state) =>
+    [InlineData(FolderState.New)]
+    [InlineData(FolderState.ReindexPending)]
+    public void NewOrPendingFolders_AreNeverSkipped(FolderState state) =>
         Assert.False(MailDownloadService.IsUnchanged(new StoredFolder
         {
-            State = state,
+            StoredState = FolderStates.Names[state],
             SyncedUidvalidity = 7,
             SyncedUidnext = 100,
             SyncedMessages = 90,
