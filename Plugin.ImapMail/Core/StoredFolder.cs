@@ -26,21 +26,17 @@ internal sealed class StoredFolder
 
     /// <summary>The stored text of <see cref="State"/> (<c>imapmail_folder.state</c>, selected as <c>stored_state</c>).</summary>
     public string StoredState { get => FolderStates.Names[current]; init => current = FolderStates.Parse(value); }
-    public long? Uidvalidity { get; init; }
-    public long? Uidnext { get; init; }
-    public long? Highestmodseq { get; init; }
-    public long? ServerMessages { get; init; }
+
+    /// <summary>What the server's STATUS said last (null: no UIDVALIDITY yet). Set by the store as it reads the row.</summary>
+    public FolderMarks? Server { get; set; }
     public long? ServerUnseen { get; init; }
-    public long? SyncedUidvalidity { get; init; }
-    public long? SyncedMessages { get; init; }
-    public long? SyncedModseq { get; init; }
-    public long? SyncedUidnext { get; init; }
+
+    /// <summary>What the index was last made equal to (null: never, or forgotten for a ReIndex). Set by the store as it reads the row.</summary>
+    public FolderMarks? Synced { get; set; }
     public long? SyncedAt { get; init; }
 
-    // Counted from the index when the folder is listed.
-    public long LocalMessages { get; init; }
-    public long LocalUnseen { get; init; }
-    public long LocalDeleted { get; init; }
+    /// <summary>Counted from the index when the folder is listed (none when it was read without counting). Set by the store.</summary>
+    public FolderCounts Local { get; set; } = FolderCounts.None;
 
     /// <summary>Set when an administrator gave this folder's detected role to another folder of the account.</summary>
     public bool DetectedRoleTaken { get; set; }
@@ -78,10 +74,10 @@ internal sealed class StoredFolder
         RoleSource,
         SyncEnabled,
         State,
-        (int)LocalMessages,
-        (int)LocalUnseen,
-        (int)LocalDeleted,
-        ServerMessages is { } n ? (int)n : null,
+        (int)Local.Messages,
+        (int)Local.Unseen,
+        (int)Local.Deleted,
+        Server?.Messages is { } n ? (int)n : null,
         Selectable,
         UnusableKinds.Note(Attributes, culture ?? System.Globalization.CultureInfo.GetCultureInfo("en")));
 }

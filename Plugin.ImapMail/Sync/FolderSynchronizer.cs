@@ -29,8 +29,8 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         var condstore = client.Capabilities.HasFlag(ImapCapabilities.CondStore);
 
         var reimport = stored.State == FolderState.ReindexPending;
-        var knownValidity = reimport ? null : stored.SyncedUidvalidity;
-        var useQresync = qresync && knownValidity is not null && stored.SyncedModseq is not null;
+        var knownValidity = reimport ? null : stored.Synced?.Uidvalidity;
+        var useQresync = qresync && knownValidity is not null && stored.Synced?.Highestmodseq is not null;
         Dictionary<long, LocalMessageState> local = useQresync
             ? await messages.LocalStateAsync(accountId, stored.Id, knownValidity!.Value, cancellationToken)
             : [];
@@ -62,7 +62,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             if (useQresync && local.Count > 0)
             {
                 var known = local.Keys.Select(u => new UniqueId((uint)knownValidity!.Value, (uint)u)).ToList();
-                await folder.OpenAsync(FolderAccess.ReadOnly, (uint)knownValidity!.Value, (ulong)stored.SyncedModseq!.Value, known, io);
+                await folder.OpenAsync(FolderAccess.ReadOnly, (uint)knownValidity!.Value, (ulong)stored.Synced!.Highestmodseq!.Value, known, io);
                 usedQresync = folder.UidValidity == knownValidity;
             }
             else
@@ -100,7 +100,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
 
         if (local.Count > 0 && !usedQresync)
         {
-            if (condstore && knownValidity is not null && stored.SyncedModseq is { } since)
+            if (condstore && knownValidity is not null && stored.Synced?.Highestmodseq is { } since)
             {
                 var changed = await folder.FetchAsync(
                     new UniqueIdRange(new UniqueId(1), new UniqueId((uint)maxLocal)),

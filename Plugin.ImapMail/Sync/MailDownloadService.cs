@@ -330,10 +330,10 @@ internal sealed class MailDownloadService(
     /// <summary>Unchanged since the last sync: the same UIDVALIDITY, UIDNEXT, MESSAGES and (where the server has it) HIGHESTMODSEQ.</summary>
     internal static bool IsUnchanged(StoredFolder folder, ServerFolder status) =>
         folder.State is not (FolderState.ReindexPending or FolderState.New)
-        && folder.SyncedUidvalidity is { } validity && validity == status.Uidvalidity
-        && folder.SyncedUidnext == status.Uidnext && status.Uidnext is not null
-        && folder.SyncedMessages == status.Messages && status.Messages is not null
+        && folder.Synced is { } synced && synced.Uidvalidity == status.Uidvalidity
+        && synced.Uidnext == status.Uidnext && status.Uidnext is not null
+        && synced.Messages == status.Messages && status.Messages is not null
         // Note: without HIGHESTMODSEQ (no CONDSTORE) a flag change leaves the other three as they were; such a folder
         // is never skipped, or another client's \Seen or \Flagged would never reach the index.
-        && status.Highestmodseq is not null && folder.SyncedModseq == status.Highestmodseq;
+        && status.Highestmodseq is not null && synced.Highestmodseq == status.Highestmodseq;
 }

@@ -11,10 +11,7 @@ public sealed class SkipRuleTests
     private static readonly StoredFolder Synced = new()
     {
         StoredState = FolderStates.Names[FolderState.Current],
-        SyncedUidvalidity = 7,
-        SyncedUidnext = 100,
-        SyncedMessages = 90,
-        SyncedModseq = 500,
+        Synced = new FolderMarks(7, 100, 90, 500),
     };
 
     private static ServerFolder Status(long? validity = 7, long? next = 100, long? messages = 90, long? modseq = 500) =>
@@ -44,9 +41,6 @@ public sealed class SkipRuleTests
         Assert.False(MailDownloadService.IsUnchanged(new StoredFolder
         {
             StoredState = FolderStates.Names[state],
-            SyncedUidvalidity = 7,
-            SyncedUidnext = 100,
-            SyncedMessages = 90,
-            SyncedModseq = 500,
+            Synced = new FolderMarks(7, 100, 90, 500),
         }, Status()));
 }
