@@ -12,7 +12,7 @@ internal sealed class FoldersTab(AccountStore accounts, FolderStore folders, Out
 
         var stored = await folders.ListAsync(account.Id, cancellationToken);
         var rows = stored
-            .Where(f => f.State != FolderStates.Deleted)
+            .Where(f => f.State != FolderState.Deleted)
             .Select(f => f.ToInfo(culture))
             .Select(f => new SettingsFolderRow(f, FolderRoles.RoleLabel(f.Role, culture), FolderRoles.RoleSourceLabel(f.RoleSource, culture)))
             .ToList();

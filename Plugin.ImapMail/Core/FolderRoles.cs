@@ -20,15 +20,9 @@ internal static class FolderRoles
     public static FolderRoleSource ParseSource(string? stored) => SourceNames.Parse(stored, FolderRoleSource.None);
 }
 
-/// <summary>The stored names of <see cref="FolderState"/> (<c>imapmail_folder.state</c>), as constants for the code that compares rows.</summary>
+/// <summary>The stored names of <see cref="FolderState"/> (<c>imapmail_folder.state</c>); code compares the enum.</summary>
 internal static class FolderStates
 {
-    public const string New = "new";
-    public const string Current = "current";
-    public const string NotKeptUpToDate = "not_kept_up_to_date";
-    public const string ReindexPending = "reindex_pending";
-    public const string Deleted = "deleted";
-
     public static readonly StateNames<FolderState> Names = StateNames<FolderState>.SnakeCase();
 
     public static FolderState Parse(string? stored) => Names.Parse(stored, FolderState.New);

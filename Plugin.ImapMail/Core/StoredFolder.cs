@@ -3,6 +3,9 @@ namespace Plugin.ImapMail.Core;
 /// <summary>A folder row: what the server said last, the role choices, and the sync bookkeeping.</summary>
 internal sealed class StoredFolder
 {
+    // Not named after the column: Dapper would try to parse the stored text into the enum.
+    private readonly FolderState current = FolderState.New;
+
     public long Id { get; init; }
     public long TenantId { get; init; }
     public long AccountId { get; init; }
@@ -17,22 +20,23 @@ internal sealed class StoredFolder
     public string? AdminRole { get; init; }
     public bool Selectable { get; init; } = true;
     public bool SyncEnabled { get; init; }
-    public string State { get; init; } = FolderStates.New;
-    public long? Uidvalidity { get; init; }
-    public long? Uidnext { get; init; }
-    public long? Highestmodseq { get; init; }
-    public long? ServerMessages { get; init; }
+
+    /// <summary>The folder's state; <see cref="StoredState"/> is its stored text, which the store reads.</summary>
+    public FolderState State => current;
+
+    /// <summary>The stored text of <see cref="State"/> (<c>imapmail_folder.state</c>, selected as <c>stored_state</c>).</summary>
+    public string StoredState { get => FolderStates.Names[current]; init => current = FolderStates.Parse(value); }
+
+    /// <summary>What the server's STATUS said last (null: no UIDVALIDITY yet). Set by the store as it reads the row.</summary>
+    public FolderMarks? Server { get; set; }
     public long? ServerUnseen { get; init; }
-    public long? SyncedUidvalidity { get; init; }
-    public long? SyncedMessages { get; init; }
-    public long? SyncedModseq { get; init; }
-    public long? SyncedUidnext { get; init; }
+
+    /// <summary>What the index was last made equal to (null: never, or forgotten for a ReIndex). Set by the store as it reads the row.</summary>
+    public FolderMarks? Synced { get; set; }
     public long? SyncedAt { get; init; }
 
-    // Counted from the index when the folder is listed.
-    public long LocalMessages { get; init; }
-    public long LocalUnseen { get; init; }
-    public long LocalDeleted { get; init; }
+    /// <summary>Counted from the index when the folder is listed (none when it was read without counting). Set by the store.</summary>
+    public FolderCounts Local { get; set; } = FolderCounts.None;
 
     /// <summary>Set when an administrator gave this folder's detected role to another folder of the account.</summary>
     public bool DetectedRoleTaken { get; set; }
@@ -50,7 +54,7 @@ internal sealed class StoredFolder
     /// <summary>Applies the account-wide rule: a role an administrator gave to one folder is no other folder's.</summary>
     public static IReadOnlyList<StoredFolder> ResolveRoles(IReadOnlyList<StoredFolder> folders)
     {
-        var chosen = folders.Where(f => f.AdminRole is not null && f.State != FolderStates.Deleted).Select(f => f.AdminRole!).ToHashSet(StringComparer.Ordinal);
+        var chosen = folders.Where(f => f.AdminRole is not null && f.State != FolderState.Deleted).Select(f => f.AdminRole!).ToHashSet(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
             folder.DetectedRoleTaken = folder.AdminRole is null && chosen.Contains(folder.DetectedRole);
@@ -69,11 +73,11 @@ internal sealed class StoredFolder
         Role,
         RoleSource,
         SyncEnabled,
-        FolderStates.Parse(State),
-        (int)LocalMessages,
-        (int)LocalUnseen,
-        (int)LocalDeleted,
-        ServerMessages is { } n ? (int)n : null,
+        State,
+        (int)Local.Messages,
+        (int)Local.Unseen,
+        (int)Local.Deleted,
+        Server?.Messages is { } n ? (int)n : null,
         Selectable,
         UnusableKinds.Note(Attributes, culture ?? System.Globalization.CultureInfo.GetCultureInfo("en")));
 }

@@ -42,7 +42,7 @@ internal sealed class CrmLinkService(
         var account = await accounts.GetAsync(accountId, cancellationToken)
             ?? throw Guards.AccountNotFound(accountId, tenant.UiCulture);
         int added = 0, removed = 0;
-        foreach (var folder in (await folders.ListAsync(accountId, cancellationToken)).Where(f => f.State != FolderStates.Deleted && f.Selectable))
+        foreach (var folder in (await folders.ListAsync(accountId, cancellationToken)).Where(f => f.State != FolderState.Deleted && f.Selectable))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (a, r) = await linker.RelinkAsync(account, folder, await messages.ListAsync(accountId, folder.Id, cancellationToken: cancellationToken), cancellationToken);

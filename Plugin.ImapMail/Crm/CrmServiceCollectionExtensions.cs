@@ -2,12 +2,8 @@ namespace Plugin.ImapMail.Crm;
 
 internal static class CrmServiceCollectionExtensions
 {
-    public static IServiceCollection AddImapMailCrm(this IServiceCollection services)
-    {
-        services.AddScoped<CrmSettingsStore>();
-        services.AddScoped<CrmLinker>();
-        services.AddScoped<IMailEventListener, CrmEventListener>();
-        services.AddScoped<Contracts.Crm.ICrmLinks, CrmLinkService>();
-        return services;
-    }
+    public static IServiceCollection AddImapMailCrm(this IServiceCollection services) => services
+        .AddScopedEach(typeof(CrmSettingsStore), typeof(CrmLinker))
+        .AddScopedEach<IMailEventListener>(typeof(CrmEventListener))
+        .AddScoped<Contracts.Crm.ICrmLinks, CrmLinkService>();
 }

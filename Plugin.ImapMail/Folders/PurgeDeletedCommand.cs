@@ -25,7 +25,7 @@ internal sealed class PurgeDeletedCommand(
     {
         var folder = await folders.GetAsync(context.Folder.AccountId, context.Folder.Path, cancellationToken) ?? throw FolderNotFound(context.Folder);
         var account = await accounts.GetAsync(folder.AccountId, cancellationToken) ?? throw FolderNotFound(context.Folder);
-        var validity = folder.SyncedUidvalidity ?? folder.Uidvalidity ?? 0;
+        var validity = folder.Synced?.Uidvalidity ?? folder.Server?.Uidvalidity ?? 0;
         var shown = (await messages.LocalStateAsync(account.Id, folder.Id, validity, cancellationToken))
             .Values.Where(m => (m.Flags & (long)MessageFlags.Deleted) != 0).Select(m => m.Uid).Order().ToList();
         if (shown.Count == 0)

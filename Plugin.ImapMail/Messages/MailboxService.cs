@@ -21,7 +21,7 @@ internal sealed class MailboxService(
     {
         await RequireAccountAsync(accountId, cancellationToken);
         var stored = await folders.ListAsync(accountId, cancellationToken);
-        return stored.Where(f => f.State != FolderStates.Deleted).Select(f => f.ToInfo(tenant.UiCulture)).ToList();
+        return stored.Where(f => f.State != FolderState.Deleted).Select(f => f.ToInfo(tenant.UiCulture)).ToList();
     }
 
     public async Task<IReadOnlyList<MessageHeader>> GetMessagesAsync(long accountId, string folderPath, int limit = 100, CancellationToken cancellationToken = default)
@@ -215,7 +215,7 @@ internal sealed class MailboxService(
 
         if (action == MessageAction.Archive)
         {
-            var archive = (await folders.ListAsync(accountId, cancellationToken)).FirstOrDefault(f => f.Role == FolderRole.Archive && f.State != FolderStates.Deleted)
+            var archive = (await folders.ListAsync(accountId, cancellationToken)).FirstOrDefault(f => f.Role == FolderRole.Archive && f.State != FolderState.Deleted)
                 ?? throw new ImapMailException(ImapMailErrorKind.Conflict, Strings.Get("Error_noArchiveFolder", tenant.UiCulture));
             if (archive.Path != folderPath)
             {
@@ -313,7 +313,7 @@ internal sealed class MailboxService(
     {
         var account = await RequireAccountAsync(accountId, cancellationToken);
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
-        if (folder is null || folder.State == FolderStates.Deleted)
+        if (folder is null || folder.State == FolderState.Deleted)
         {
             throw Guards.FolderNotFound(folderPath, tenant.UiCulture);
         }

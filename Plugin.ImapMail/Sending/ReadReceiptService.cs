@@ -189,7 +189,7 @@ internal sealed class ReadReceiptService(
         var account = await accounts.GetAsync(accountId, cancellationToken)
             ?? throw Guards.AccountNotFound(accountId, culture);
         var folder = await folders.GetAsync(accountId, folderPath, cancellationToken);
-        if (folder is null || folder.State == FolderStates.Deleted)
+        if (folder is null || folder.State == FolderState.Deleted)
         {
             throw Guards.FolderNotFound(folderPath, culture);
         }

@@ -111,7 +111,7 @@ internal sealed class SentCopier(MailConnector connector, FolderStore folders, I
     {
         // The administrator's (or the last download's) choice first; before any download, the server's SPECIAL-USE.
         var known = await folders.ListAsync(account.Id, cancellationToken);
-        var stored = known.FirstOrDefault(f => f.Role == FolderRole.Sent && f.State != FolderStates.Deleted);
+        var stored = known.FirstOrDefault(f => f.Role == FolderRole.Sent && f.State != FolderState.Deleted);
         if (stored is not null)
         {
             return await client.GetFolderAsync(stored.Path, cancellationToken);

@@ -68,9 +68,9 @@ internal sealed class AccountWorker(
         }
 
         var stamp = await StampAsync(account, cancellationToken);
-        if (health.Current.State is HealthStates.NeedsNewPassword or HealthStates.CertificateChanged or HealthStates.SignInAgain && health.Current.BlockedStamp == stamp)
+        if (health.Current.State is AccountHealthState.NeedsNewPassword or AccountHealthState.CertificateChanged or AccountHealthState.SignInAgain && health.Current.BlockedStamp == stamp)
         {
-            if (health.Current.State == HealthStates.SignInAgain)
+            if (health.Current.State == AccountHealthState.SignInAgain)
             {
                 return End.WaitingForConsent;
             }
@@ -153,7 +153,7 @@ internal sealed class AccountWorker(
                     case ImapMailErrorKind.AuthenticationFailed or ImapMailErrorKind.SecretUnreadable:
                         blocked = true;
                         await accounts.SetNeedsNewCredentialsAsync(account.Id, true, CancellationToken.None);
-                        await health.BlockedAsync(HealthStates.NeedsNewPassword, Strings.Format("Service_needsNewPassword", tenant.UiCulture, account.Settings.Name), stamp, CancellationToken.None);
+                        await health.BlockedAsync(AccountHealthState.NeedsNewPassword, Strings.Format("Service_needsNewPassword", tenant.UiCulture, account.Settings.Name), stamp, CancellationToken.None);
                         logger.LogWarning("Account {AccountId}: the server refused the login; no further login until the credentials change", account.Id);
                         return;
                     case ImapMailErrorKind.SignInAgain:
@@ -161,12 +161,12 @@ internal sealed class AccountWorker(
                         // changes (new consent). The stamp holds a hash of the token the host gives now, never the token.
                         blocked = true;
                         waitingForConsent = true;
-                        await health.BlockedAsync(HealthStates.SignInAgain, Strings.Format("Service_signInAgain", tenant.UiCulture, account.Settings.Name, ex.Message), await StampAsync(account, CancellationToken.None), CancellationToken.None);
+                        await health.BlockedAsync(AccountHealthState.SignInAgain, Strings.Format("Service_signInAgain", tenant.UiCulture, account.Settings.Name, ex.Message), await StampAsync(account, CancellationToken.None), CancellationToken.None);
                         logger.LogWarning("Account {AccountId}: the provider refused the OAuth2 sign-in after a refresh; no further login until the host has new consent", account.Id);
                         return;
                     case ImapMailErrorKind.CertificateNotTrusted when account.Settings.PinnedCertificate.Length > 0:
                         blocked = true;
-                        await health.BlockedAsync(HealthStates.CertificateChanged, Strings.Format("Service_certificateChanged", tenant.UiCulture, ex.Message), stamp, CancellationToken.None);
+                        await health.BlockedAsync(AccountHealthState.CertificateChanged, Strings.Format("Service_certificateChanged", tenant.UiCulture, ex.Message), stamp, CancellationToken.None);
                         logger.LogWarning("Account {AccountId}: the server's certificate no longer matches the pin; waiting for a person", account.Id);
                         return;
                     case ImapMailErrorKind.NotFound when await accounts.GetAsync(account.Id, CancellationToken.None) is null:
@@ -191,7 +191,7 @@ internal sealed class AccountWorker(
     private async Task SessionAsync(Account account, CancellationToken cancellationToken)
     {
         var ticked = (await folders.ListAsync(account.Id, cancellationToken))
-            .Where(f => f.SyncEnabled && f.Selectable && f.State != FolderStates.Deleted)
+            .Where(f => f.SyncEnabled && f.Selectable && f.State != FolderState.Deleted)
             .Select(f => f.Path)
             .ToHashSet(StringComparer.Ordinal);
         var changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });

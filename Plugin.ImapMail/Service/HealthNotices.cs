@@ -10,7 +10,7 @@ internal static class HealthNotices
             return [];
         }
 
-        var state = Strings.Get("Health_" + HealthStates.ToState(row.State) switch
+        var state = Strings.Get("Health_" + row.State switch
         {
             Contracts.Service.AccountHealthState.NeedsNewPassword => "needsNewPassword",
             Contracts.Service.AccountHealthState.CertificateChanged => "certificateChanged",
@@ -18,7 +18,7 @@ internal static class HealthNotices
             var other => other.ToString().ToLowerInvariant(),
         }, culture);
         var notices = new List<string> { Strings.Format("Health_notice", culture, state, row.LastSyncAt is { } at ? Time(at, culture) : Strings.Get("Health_never", culture)) };
-        if (row.LastError is { } error && row.State != HealthStates.Healthy)
+        if (row.LastError is { } error && row.State != AccountHealthState.Healthy)
         {
             notices.Add(Strings.Format("Health_noticeError", culture, row.LastErrorAt is { } when ? Time(when, culture) : "", error));
         }

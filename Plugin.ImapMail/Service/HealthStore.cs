@@ -1,19 +1,17 @@
 namespace Plugin.ImapMail.Service;
 
-/// <summary>A stored health row (<c>imapmail_account_health</c>).</summary>
-internal sealed class HealthRow
-{
-    public long TenantId { get; init; }
-    public long AccountId { get; init; }
-    public string State { get; set; } = HealthStates.Retrying;
-    public string? Watching { get; set; }
-    public long? LastSyncAt { get; set; }
-    public string? LastError { get; set; }
-    public long? LastErrorAt { get; set; }
-    public long? NextAttemptAt { get; set; }
-    public long Failures { get; set; }
-    public string? BlockedStamp { get; set; }
-}
+/// <summary>A stored health row (<c>imapmail_account_health</c>), as the store reads and writes it whole.</summary>
+internal sealed record HealthRow(
+    long TenantId,
+    long AccountId,
+    AccountHealthState State = AccountHealthState.Retrying,
+    string? Watching = null,
+    long? LastSyncAt = null,
+    string? LastError = null,
+    long? LastErrorAt = null,
+    long? NextAttemptAt = null,
+    long Failures = 0,
+    string? BlockedStamp = null);
 
 /// <summary>
 /// The health rows and service leases of the current tenant's accounts. Every statement filters on the tenant.
@@ -35,15 +33,15 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
 
     private const string Columns = "tenant_id, account_id, state, watching, last_sync_at, last_error, last_error_at, next_attempt_at, failures, blocked_stamp";
 
-    public Task<HealthRow?> GetAsync(long accountId, CancellationToken cancellationToken = default) =>
-        database.QuerySingleOrDefaultAsync<HealthRow>(
+    public async Task<HealthRow?> GetAsync(long accountId, CancellationToken cancellationToken = default) =>
+        await database.QuerySingleOrDefaultAsync<object>(
             $"SELECT {Columns} FROM imapmail_account_health WHERE tenant_id = @tenant AND account_id = @accountId",
             new { tenant = tenant.TenantId, accountId },
-            cancellationToken);
+            cancellationToken) is { } found ? Read(found) : null;
 
     /// <summary>The health rows of the tenant's accounts that still exist: a row left by a deleted account is never shown.</summary>
-    public Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default) =>
-        database.QueryAsync<HealthRow>(
+    public async Task<IReadOnlyList<HealthRow>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync<object>(
             $"""
             SELECT {Columns} FROM imapmail_account_health h
              WHERE h.tenant_id = @tenant
@@ -51,7 +49,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
              ORDER BY h.account_id
             """,
             new { tenant = tenant.TenantId },
-            cancellationToken);
+            cancellationToken)).Select(Read).ToList();
 
     /// <summary>Writes the row's health (not its lease); creates it when missing.</summary>
     public Task SaveAsync(HealthRow row, CancellationToken cancellationToken = default) =>
@@ -70,7 +68,7 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
             {
                 tenant = tenant.TenantId,
                 row.AccountId,
-                row.State,
+                State = HealthStates.Names[row.State],
                 row.Watching,
                 row.LastSyncAt,
                 row.LastError,
@@ -90,12 +88,29 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
         Leases.TryAcquireAsync(
             database,
             ServiceLease,
-            new { tenant = tenant.TenantId, accountId, owner, until = DbValues.ToUnixMs(clock.GetUtcNow() + duration), now = DbValues.Now(clock), state = HealthStates.Retrying },
+            new { tenant = tenant.TenantId, accountId, owner, until = DbValues.ToUnixMs(clock.GetUtcNow() + duration), now = DbValues.Now(clock), state = HealthStates.Names[AccountHealthState.Retrying] },
             cancellationToken);
 
     /// <summary>Gives the lease up, and with it what the worker was watching.</summary>
     public Task ReleaseLeaseAsync(long accountId, string owner, CancellationToken cancellationToken = default) =>
         Leases.ReleaseAsync(database, ServiceLease, new { tenant = tenant.TenantId, accountId, owner }, cancellationToken);
+
+    /// <summary>A row as Dapper read it (its columns by name), with the state parsed from its stored text.</summary>
+    private static HealthRow Read(object found)
+    {
+        var column = (IDictionary<string, object?>)found;
+        return new HealthRow(
+            (long)column["tenant_id"]!,
+            (long)column["account_id"]!,
+            HealthStates.ToState((string)column["state"]!),
+            (string?)column["watching"],
+            (long?)column["last_sync_at"],
+            (string?)column["last_error"],
+            (long?)column["last_error_at"],
+            (long?)column["next_attempt_at"],
+            (long)column["failures"]!,
+            (string?)column["blocked_stamp"]);
+    }
 
     /// <summary>Every account of every tenant, for the service's scan (see <see cref="AccountStore.ScanAllTenantsAsync"/>).</summary>
     public Task<IReadOnlyList<ScannedAccount>> ScanAllTenantsAsync(CancellationToken cancellationToken = default) =>
@@ -109,17 +124,9 @@ internal sealed class HealthStore(IHostDatabase database, ITenantContext tenant,
             cancellationToken) > 0;
 }
 
-/// <summary>The stored names of <see cref="AccountHealthState"/> (<c>imapmail_account_health.state</c>), as constants for the code that compares rows.</summary>
+/// <summary>The stored names of <see cref="AccountHealthState"/> (<c>imapmail_account_health.state</c>); code compares the enum.</summary>
 internal static class HealthStates
 {
-    public const string Healthy = "healthy";
-    public const string Retrying = "retrying";
-    public const string NeedsNewPassword = "needs_new_password";
-    public const string CertificateChanged = "certificate_changed";
-    public const string Unreachable = "unreachable";
-    public const string Disabled = "disabled";
-    public const string SignInAgain = "sign_in_again";
-
     public static readonly StateNames<AccountHealthState> Names = StateNames<AccountHealthState>.SnakeCase();
 
     /// <summary>The state of a stored value; an unknown one is taken as "retrying".</summary>

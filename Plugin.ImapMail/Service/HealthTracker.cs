@@ -11,42 +11,28 @@ internal sealed class HealthTracker(
     TimeProvider clock,
     ILogger<HealthTracker> logger)
 {
-    private HealthRow row = new();
+    private HealthRow row = new(0, 0);
 
     /// <summary>The state as last stored by a tracker (null: never), to tell a change of state from a repeat.</summary>
-    private string? stored;
+    private AccountHealthState? stored;
 
     public HealthRow Current => row;
 
     public async Task LoadAsync(long tenantId, long accountId, CancellationToken cancellationToken)
     {
         var found = await store.GetAsync(accountId, cancellationToken);
-        row = found ?? new HealthRow { TenantId = tenantId, AccountId = accountId };
+        row = found ?? new HealthRow(tenantId, accountId);
         stored = found?.State;
     }
 
     /// <summary>Connected and watching: healthy, faults forgotten.</summary>
     public Task WatchingAsync(string mode, CancellationToken cancellationToken) =>
-        ChangeAsync(r =>
-        {
-            r.State = HealthStates.Healthy;
-            r.Watching = mode;
-            r.Failures = 0;
-            r.NextAttemptAt = null;
-            r.BlockedStamp = null;
-        }, cancellationToken);
+        ChangeAsync(r => r with { State = AccountHealthState.Healthy, Watching = mode, Failures = 0, NextAttemptAt = null, BlockedStamp = null }, cancellationToken);
 
     public Task SyncedAsync(CancellationToken cancellationToken) =>
-        ChangeAsync(r =>
-        {
-            r.LastSyncAt = Now;
-            if (r.State is not HealthStates.Healthy)
-            {
-                r.State = HealthStates.Healthy;
-                r.Failures = 0;
-                r.NextAttemptAt = null;
-            }
-        }, cancellationToken);
+        ChangeAsync(r => r.State is AccountHealthState.Healthy
+            ? r with { LastSyncAt = Now }
+            : r with { LastSyncAt = Now, State = AccountHealthState.Healthy, Failures = 0, NextAttemptAt = null }, cancellationToken);
 
     /// <summary>A connection fault: retrying (unreachable after several), with the next attempt after a jittered backoff.</summary>
     /// <returns>How long to wait before the next attempt.</returns>
@@ -54,37 +40,24 @@ internal sealed class HealthTracker(
     {
         var failures = row.Failures + 1;
         var wait = Backoff(failures, options);
-        await ChangeAsync(r =>
+        await ChangeAsync(r => r with
         {
-            r.Failures = failures;
-            r.State = failures >= options.UnreachableAfter ? HealthStates.Unreachable : HealthStates.Retrying;
-            r.Watching = null;
-            r.LastError = message;
-            r.LastErrorAt = Now;
-            r.NextAttemptAt = Now + (long)wait.TotalMilliseconds;
+            Failures = failures,
+            State = failures >= options.UnreachableAfter ? AccountHealthState.Unreachable : AccountHealthState.Retrying,
+            Watching = null,
+            LastError = message,
+            LastErrorAt = Now,
+            NextAttemptAt = Now + (long)wait.TotalMilliseconds,
         }, cancellationToken);
         return wait;
     }
 
     /// <summary>Waits for a person (a refused password, a changed certificate): nothing is tried until the login settings differ from <paramref name="stamp"/>.</summary>
-    public Task BlockedAsync(string state, string message, string stamp, CancellationToken cancellationToken) =>
-        ChangeAsync(r =>
-        {
-            r.State = state;
-            r.Watching = null;
-            r.LastError = message;
-            r.LastErrorAt = Now;
-            r.NextAttemptAt = null;
-            r.BlockedStamp = stamp;
-        }, cancellationToken);
+    public Task BlockedAsync(AccountHealthState state, string message, string stamp, CancellationToken cancellationToken) =>
+        ChangeAsync(r => r with { State = state, Watching = null, LastError = message, LastErrorAt = Now, NextAttemptAt = null, BlockedStamp = stamp }, cancellationToken);
 
     public Task DisabledAsync(CancellationToken cancellationToken) =>
-        ChangeAsync(r =>
-        {
-            r.State = HealthStates.Disabled;
-            r.Watching = null;
-            r.NextAttemptAt = null;
-        }, cancellationToken);
+        ChangeAsync(r => r with { State = AccountHealthState.Disabled, Watching = null, NextAttemptAt = null }, cancellationToken);
 
     /// <summary>
     /// Jittered exponential backoff: base × 2^(n−1), capped, then drawn between a tenth and all of it, so accounts cut
@@ -99,7 +72,7 @@ internal sealed class HealthTracker(
 
     public static AccountHealth ToHealth(HealthRow r) => new(
         r.AccountId,
-        HealthStates.ToState(r.State),
+        r.State,
         At(r.LastSyncAt),
         r.LastError,
         At(r.LastErrorAt),
@@ -110,11 +83,11 @@ internal sealed class HealthTracker(
 
     private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
-    private async Task ChangeAsync(Action<HealthRow> change, CancellationToken cancellationToken)
+    private async Task ChangeAsync(Func<HealthRow, HealthRow> change, CancellationToken cancellationToken)
     {
         // Note: compared with what was loaded before the worker took its lease (taking it may create the row).
         var previous = stored;
-        change(row);
+        row = change(row);
         await store.SaveAsync(row, cancellationToken);
         stored = row.State;
         if (previous == row.State)
@@ -122,8 +95,8 @@ internal sealed class HealthTracker(
             return;
         }
 
-        var notice = new AccountHealthChange(row.TenantId, row.AccountId, previous is null ? null : HealthStates.ToState(previous), ToHealth(row));
-        logger.LogInformation("Account {AccountId} of tenant {TenantId}: {Previous} -> {State}", row.AccountId, row.TenantId, previous ?? "-", row.State);
+        var notice = new AccountHealthChange(row.TenantId, row.AccountId, previous, ToHealth(row));
+        logger.LogInformation("Account {AccountId} of tenant {TenantId}: {Previous} -> {State}", row.AccountId, row.TenantId, previous is { } was ? HealthStates.Names[was] : "-", HealthStates.Names[row.State]);
         foreach (var listener in listeners)
         {
             try

@@ -3,11 +3,21 @@ namespace Plugin.ImapMail.Storage;
 /// <summary>The folders of the current tenant's accounts.</summary>
 internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
 {
-    private const string SelectWithCounts = """
-        SELECT f.*,
-               COALESCE(c.local_messages, 0) AS local_messages,
-               COALESCE(c.local_unseen, 0)   AS local_unseen,
-               COALESCE(c.local_deleted, 0)  AS local_deleted
+    /// <summary>
+    /// The server's and the synced <see cref="FolderMarks"/>, last in a folder query: <see cref="ReadAsync"/> splits
+    /// the row at each <c>uidvalidity</c>.
+    /// </summary>
+    private const string Marks = """
+        f.uidvalidity, f.uidnext, f.server_messages AS messages, f.highestmodseq,
+        f.synced_uidvalidity AS uidvalidity, f.synced_uidnext AS uidnext, f.synced_messages AS messages, f.synced_modseq AS highestmodseq
+        """;
+
+    private const string SelectWithCounts = $"""
+        SELECT f.*, f.state AS stored_state,
+               {Marks},
+               COALESCE(c.local_messages, 0) AS messages,
+               COALESCE(c.local_unseen, 0)   AS unseen,
+               COALESCE(c.local_deleted, 0)  AS deleted
           FROM imapmail_folder f
           LEFT JOIN (SELECT folder_id,
                             COUNT(*) AS local_messages,
@@ -23,7 +33,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     public async Task<IReadOnlyList<StoredFolder>> ListAsync(long accountId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
+        var rows = await ReadCountedAsync(connection, new CommandDefinition(
             SelectWithCounts + " ORDER BY f.path",
             new { tenant = tenant.TenantId, accountId },
             cancellationToken: cancellationToken));
@@ -33,10 +43,10 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
     public async Task<StoredFolder?> GetAsync(long accountId, string path, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var folder = await connection.QuerySingleOrDefaultAsync<StoredFolder>(new CommandDefinition(
+        var folder = (await ReadCountedAsync(connection, new CommandDefinition(
             SelectWithCounts + " AND f.path = @path",
             new { tenant = tenant.TenantId, accountId, path },
-            cancellationToken: cancellationToken));
+            cancellationToken: cancellationToken))).SingleOrDefault();
         if (folder is { AdminRole: null } && FolderRoles.Parse(folder.DetectedRole) != FolderRole.None)
         {
             var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -127,8 +137,8 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (role is { } wanted && wanted != FolderRole.None)
         {
-            var folders = await connection.QueryAsync<StoredFolder>(new CommandDefinition(
-                "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> @deleted AND admin_role IS NOT NULL",
+            var folders = await ReadAsync(connection, new CommandDefinition(
+                $"SELECT f.*, f.state AS stored_state, {Marks} FROM imapmail_folder f WHERE tenant_id = @tenant AND account_id = @accountId AND path <> @path AND state <> @deleted AND admin_role IS NOT NULL",
                 States(new { tenant = tenant.TenantId, accountId, path }, FolderState.Deleted),
                 transaction,
                 cancellationToken: cancellationToken));
@@ -165,7 +175,7 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
         var firstListing = known.Count == 0;
         var changed = listed.Where(f => !known.TryGetValue(f.Path, out var had) || !SameAsListed(had, f)).ToList();
         var listedPaths = listed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        var gone = known.Values.Where(f => f.State != FolderStates.Deleted && !listedPaths.Contains(f.Path)).Select(f => f.Path).ToList();
+        var gone = known.Values.Where(f => f.State != FolderState.Deleted && !listedPaths.Contains(f.Path)).Select(f => f.Path).ToList();
         if (changed.Count == 0 && gone.Count == 0)
         {
             // A quiet tree costs one read and no write.
@@ -216,8 +226,8 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
 
     private static List<(StoredFolder From, ServerFolder To)> Renames(Dictionary<string, StoredFolder> known, List<string> gone, List<ServerFolder> changed)
     {
-        var goneByValidity = gone.Select(p => known[p]).Where(f => f.Uidvalidity is not null)
-            .GroupBy(f => f.Uidvalidity!.Value).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single());
+        var goneByValidity = gone.Select(p => known[p]).Where(f => f.Server is not null)
+            .GroupBy(f => f.Server!.Uidvalidity).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single());
         return changed.Where(f => !known.ContainsKey(f.Path) && f.Uidvalidity is not null)
             .GroupBy(f => f.Uidvalidity!.Value).Where(g => g.Count() == 1 && goneByValidity.ContainsKey(g.Key))
             .Select(g => (goneByValidity[g.Key], g.Single()))
@@ -226,20 +236,20 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
 
     /// <summary>Whether the stored row already says what the server listed (so nothing needs writing).</summary>
     private static bool SameAsListed(StoredFolder had, ServerFolder listed) =>
-        had.State != FolderStates.Deleted
+        had.State != FolderState.Deleted
         && had.Name == listed.Name && had.ParentPath == listed.ParentPath && had.Delimiter == listed.Delimiter
         && had.Attributes == listed.Attributes && had.SpecialUse == listed.SpecialUse
         && had.DetectedRole == listed.DetectedRole && had.DetectedSource == listed.DetectedSource && had.Selectable == listed.Selectable
-        && (listed.Uidvalidity is null || had.Uidvalidity == listed.Uidvalidity)
-        && (listed.Uidnext is null || had.Uidnext == listed.Uidnext)
-        && (listed.Highestmodseq is null || had.Highestmodseq == listed.Highestmodseq)
-        && (listed.Messages is null || had.ServerMessages == listed.Messages)
+        && (listed.Uidvalidity is null || had.Server?.Uidvalidity == listed.Uidvalidity)
+        && (listed.Uidnext is null || had.Server?.Uidnext == listed.Uidnext)
+        && (listed.Highestmodseq is null || had.Server?.Highestmodseq == listed.Highestmodseq)
+        && (listed.Messages is null || had.Server?.Messages == listed.Messages)
         && (listed.Unseen is null || had.ServerUnseen == listed.Unseen);
 
     private async Task<List<StoredFolder>> ListPlainAsync(DbConnection connection, DbTransaction? transaction, long accountId, CancellationToken cancellationToken)
     {
-        var rows = (await connection.QueryAsync<StoredFolder>(new CommandDefinition(
-            "SELECT * FROM imapmail_folder WHERE tenant_id = @tenant AND account_id = @accountId ORDER BY path",
+        var rows = (await ReadAsync(connection, new CommandDefinition(
+            $"SELECT f.*, f.state AS stored_state, {Marks} FROM imapmail_folder f WHERE tenant_id = @tenant AND account_id = @accountId ORDER BY path",
             new { tenant = tenant.TenantId, accountId },
             transaction,
             cancellationToken: cancellationToken))).ToList();
@@ -267,6 +277,31 @@ internal sealed class FolderStore(IHostDatabase database, ITenantContext tenant)
             "UPDATE imapmail_folder SET state = @state, synced_uidvalidity = CASE WHEN @forget THEN NULL ELSE synced_uidvalidity END WHERE tenant_id = @tenant AND id = @folderId",
             new { tenant = tenant.TenantId, folderId, state = FolderStates.Names[state], forget = state == FolderState.ReindexPending },
             cancellationToken);
+
+    /// <summary>Folder rows whose query ends in <see cref="Marks"/>, with their two marks read into them.</summary>
+    private static async Task<List<StoredFolder>> ReadAsync(DbConnection connection, CommandDefinition command) =>
+        (await connection.QueryAsync<StoredFolder, FolderMarks?, FolderMarks?, StoredFolder>(
+            command,
+            (folder, server, synced) =>
+            {
+                folder.Server = server;
+                folder.Synced = synced;
+                return folder;
+            },
+            splitOn: "uidvalidity,uidvalidity")).ToList();
+
+    /// <summary>Folder rows whose query ends in <see cref="Marks"/> and the index's counts (see <see cref="SelectWithCounts"/>).</summary>
+    private static async Task<List<StoredFolder>> ReadCountedAsync(DbConnection connection, CommandDefinition command) =>
+        (await connection.QueryAsync<StoredFolder, FolderMarks?, FolderMarks?, FolderCounts, StoredFolder>(
+            command,
+            (folder, server, synced, local) =>
+            {
+                folder.Server = server;
+                folder.Synced = synced;
+                folder.Local = local;
+                return folder;
+            },
+            splitOn: "uidvalidity,uidvalidity,messages")).ToList();
 
     /// <summary>The values, with the folder states the statement names.</summary>
     private static DynamicParameters States(object values, params FolderState[] states) => SqlArgs.Of(values).States(FolderStates.Names, states);

@@ -8,13 +8,6 @@ internal static class StorageServiceCollectionExtensions
     public static IServiceCollection AddImapMailStorage(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScoped<MigrationRunner>();
-        services.AddScoped<AccountStore>();
-        services.AddScoped<BodyCacheStore>();
-        services.AddScoped<FolderStore>();
-        services.AddScoped<MessageStore>();
-        services.AddScoped<LinkStore>();
-        services.AddScoped<OutboxStore>();
-        return services;
+        return services.AddScopedEach(typeof(MigrationRunner), typeof(AccountStore), typeof(BodyCacheStore), typeof(FolderStore), typeof(MessageStore), typeof(LinkStore), typeof(OutboxStore));
     }
 }

@@ -51,18 +51,18 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
     private async Task<(ISyncStrategy Strategy, Dictionary<long, LocalMessageState>? Preloaded)> ChooseStrategyAsync(ImapClient client, FolderSyncJob job, CancellationToken cancellationToken)
     {
         var stored = job.Folder;
-        var synced = stored.State != FolderStates.ReindexPending && stored.SyncedUidvalidity is not null && stored.SyncedModseq is not null;
+        var synced = stored.State != FolderState.ReindexPending && stored.Synced?.Highestmodseq is not null;
         if (synced && QresyncStrategy.Offered(client))
         {
-            var local = await messages.LocalStateAsync(job.AccountId, stored.Id, stored.SyncedUidvalidity!.Value, cancellationToken);
+            var local = await messages.LocalStateAsync(job.AccountId, stored.Id, stored.Synced!.Uidvalidity, cancellationToken);
             if (local.Count > 0)
             {
-                return (new QresyncStrategy(stored.SyncedUidvalidity.Value, stored.SyncedModseq!.Value, local.Keys.ToList()), local);
+                return (new QresyncStrategy(stored.Synced!.Uidvalidity, stored.Synced.Highestmodseq!.Value, local.Keys.ToList()), local);
             }
         }
 
         return synced && CondstoreStrategy.Offered(client)
-            ? (new CondstoreStrategy(stored.SyncedModseq!.Value), null)
+            ? (new CondstoreStrategy(stored.Synced!.Highestmodseq!.Value), null)
             : (new PlainComparisonStrategy(withModseq: CondstoreStrategy.Offered(client)), null);
     }
 
@@ -70,10 +70,10 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
     private async Task<Dictionary<long, LocalMessageState>> IndexAtValidityAsync(FolderSyncJob job, long uidvalidity, Dictionary<long, LocalMessageState>? preloaded, CancellationToken cancellationToken)
     {
         var stored = job.Folder;
-        if (stored.State == FolderStates.ReindexPending || (stored.SyncedUidvalidity is { } known && known != uidvalidity))
+        if (stored.State == FolderState.ReindexPending || (stored.Synced?.Uidvalidity is { } known && known != uidvalidity))
         {
             // UIDVALIDITY changed (or a ReIndex is pending): every UID we hold is meaningless. Start the folder over.
-            logger.LogInformation("Folder {FolderId}: UIDVALIDITY {Old} -> {New}, re-importing", stored.Id, stored.SyncedUidvalidity, uidvalidity);
+            logger.LogInformation("Folder {FolderId}: UIDVALIDITY {Old} -> {New}, re-importing", stored.Id, stored.Synced?.Uidvalidity, uidvalidity);
             await messages.DeleteFolderContentAsync(job.AccountId, stored.Id, cancellationToken: cancellationToken);
             job.Result.Reimported = true;
             return [];

@@ -123,7 +123,7 @@ internal sealed class MailDownloadService(
 
     /// <summary>At most how many messages arrived in a folder since it was synchronised (all it holds when it starts over).</summary>
     private static long NewAtMost(StoredFolder folder, ServerFolder status) =>
-        folder.State != FolderStates.ReindexPending && folder.SyncedUidvalidity == status.Uidvalidity && folder.SyncedUidnext is { } had && status.Uidnext is { } next
+        folder.State != FolderState.ReindexPending && folder.Synced is { } synced && synced.Uidvalidity == status.Uidvalidity && synced.Uidnext is { } had && status.Uidnext is { } next
             ? next - had
             : status.Messages ?? 0;
 
@@ -326,7 +326,7 @@ internal sealed class MailDownloadService(
     private Dictionary<string, string> SkipUnusable(Account account, IReadOnlyList<StoredFolder> stored, DownloadOptions options)
     {
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var folder in stored.Where(f => !f.Selectable && f.State != FolderStates.Deleted))
+        foreach (var folder in stored.Where(f => !f.Selectable && f.State != FolderState.Deleted))
         {
             var wanted = options.FolderPath is { } only ? string.Equals(folder.Path, only, StringComparison.Ordinal) : options.AllFolders || folder.SyncEnabled;
             if (wanted && UnusableKinds.Note(folder.Attributes, tenant.UiCulture) is { } note)
@@ -341,10 +341,10 @@ internal sealed class MailDownloadService(
 
     private static List<StoredFolder> Choose(IReadOnlyList<StoredFolder> stored, DownloadOptions options) =>
         stored
-            .Where(f => f.Selectable && f.State != FolderStates.Deleted)
+            .Where(f => f.Selectable && f.State != FolderState.Deleted)
             .Where(f => options.FolderPath is { } only
                 ? string.Equals(f.Path, only, StringComparison.Ordinal)
-                : options.AllFolders || f.SyncEnabled || f.State == FolderStates.ReindexPending)
+                : options.AllFolders || f.SyncEnabled || f.State == FolderState.ReindexPending)
             .ToList();
 
     private static async Task<ServerFolder> StatusAsync(ImapClient client, StoredFolder folder, CancellationToken cancellationToken)
@@ -358,13 +358,13 @@ internal sealed class MailDownloadService(
 
     /// <summary>Unchanged since the last sync: the same UIDVALIDITY, UIDNEXT, MESSAGES and (where the server has it) HIGHESTMODSEQ.</summary>
     internal static bool IsUnchanged(StoredFolder folder, ServerFolder status) =>
-        folder.State is not (FolderStates.ReindexPending or FolderStates.New)
-        && folder.SyncedUidvalidity is { } validity && validity == status.Uidvalidity
-        && folder.SyncedUidnext == status.Uidnext && status.Uidnext is not null
-        && folder.SyncedMessages == status.Messages && status.Messages is not null
+        folder.State is not (FolderState.ReindexPending or FolderState.New)
+        && folder.Synced is { } synced && synced.Uidvalidity == status.Uidvalidity
+        && synced.Uidnext == status.Uidnext && status.Uidnext is not null
+        && synced.Messages == status.Messages && status.Messages is not null
         // Note: without HIGHESTMODSEQ (no CONDSTORE) a flag change leaves the other three as they were; such a folder
         // is never skipped, or another client's \Seen or \Flagged would never reach the index.
-        && status.Highestmodseq is not null && folder.SyncedModseq == status.Highestmodseq;
+        && status.Highestmodseq is not null && synced.Highestmodseq == status.Highestmodseq;
 
     private sealed class TooSlowException(string message) : Exception(message);
 

@@ -58,23 +58,6 @@ public sealed partial class StateLiteralTests
     }
 
     [Fact]
-    public void TheStateConstants_AreTheMappingsNames_OneForEachState()
-    {
-        // FolderStates and HealthStates keep constants for code that compares rows; they must be what the mapping stores.
-        foreach (var (holder, names) in new (Type, object)[] { (typeof(FolderStates), FolderStates.Names), (typeof(HealthStates), HealthStates.Names) })
-        {
-            var constants = holder.GetFields(BindingFlags.Static | BindingFlags.Public).Where(f => f.IsLiteral).ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
-            var all = (IEnumerable<string>)names.GetType().GetProperty("All")!.GetValue(names)!;
-            Assert.Equal(all.Order(), constants.Values.Order());
-            foreach (var (member, value) in constants)
-            {
-                var parsed = names.GetType().GetMethod("Parse", [typeof(string)])!.Invoke(names, [value])!;
-                Assert.Equal(member, parsed.ToString());
-            }
-        }
-    }
-
-    [Fact]
     public void TheScan_FindsALiteralPutBack()
     {
         var names = StoredNames();

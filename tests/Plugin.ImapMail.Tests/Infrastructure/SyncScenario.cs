@@ -63,7 +63,7 @@ internal sealed class SyncScenario : IAsyncDisposable
         Assert.NotNull(folder);
         var rows = await Harness.Get<MessageStore>().ListAsync(AccountId, folder.Id);
         Assert.Equal(rows.Count, rows.Select(r => r.Uid).Distinct().Count());
-        Assert.All(rows, r => Assert.Equal(folder.SyncedUidvalidity ?? folder.Uidvalidity, r.Uidvalidity));
+        Assert.All(rows, r => Assert.Equal(folder.Synced?.Uidvalidity ?? folder.Server?.Uidvalidity, r.Uidvalidity));
         return rows.ToDictionary(r => r.Uid, r => r.Flags);
     }
 

@@ -97,8 +97,8 @@ public sealed class DownloadTests
         Assert.Equal(30, summary.New);
         await scenario.AssertIndexEqualsServerAsync("INBOX");
         var folder = await scenario.Harness.Get<FolderStore>().GetAsync(scenario.AccountId, "INBOX");
-        Assert.Equal(4242, folder!.SyncedUidvalidity);
-        Assert.Equal(30, folder.LocalMessages);
+        Assert.Equal(4242, folder!.Synced?.Uidvalidity);
+        Assert.Equal(30, folder.Local.Messages);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Plugin.ImapMail.Contracts.Folders;
 using Plugin.ImapMail.Folders;
 using Plugin.ImapMail.Sync;
 
@@ -9,11 +10,8 @@ public sealed class SkipRuleTests
 {
     private static readonly StoredFolder Synced = new()
     {
-        State = FolderStates.Current,
-        SyncedUidvalidity = 7,
-        SyncedUidnext = 100,
-        SyncedMessages = 90,
-        SyncedModseq = 500,
+        StoredState = FolderStates.Names[FolderState.Current],
+        Synced = new FolderMarks(7, 100, 90, 500),
     };
 
     private static ServerFolder Status(long? validity = 7, long? next = 100, long? messages = 90, long? modseq = 500) =>
@@ -37,15 +35,12 @@ public sealed class SkipRuleTests
         Assert.False(MailDownloadService.IsUnchanged(Synced, Status(validity, next, messages, modseq)));
 
     [Theory]
-    [InlineData(FolderStates.New)]
-    [InlineData(FolderStates.ReindexPending)]
-    public void NewOrPendingFolders_AreNeverSkipped(string state) =>
+    [InlineData(FolderState.New)]
+    [InlineData(FolderState.ReindexPending)]
+    public void NewOrPendingFolders_AreNeverSkipped(FolderState state) =>
         Assert.False(MailDownloadService.IsUnchanged(new StoredFolder
         {
-            State = state,
-            SyncedUidvalidity = 7,
-            SyncedUidnext = 100,
-            SyncedMessages = 90,
-            SyncedModseq = 500,
+            StoredState = FolderStates.Names[state],
+            Synced = new FolderMarks(7, 100, 90, 500),
         }, Status()));
 }
