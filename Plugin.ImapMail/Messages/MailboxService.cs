@@ -4,7 +4,6 @@ namespace Plugin.ImapMail.Messages;
 
 /// <summary>Folders and messages for the mail module: reads from the local store, actions on the server first.</summary>
 internal sealed class MailboxService(
-    IHostDatabase database,
     AccountStore accounts,
     FolderStore folders,
     MessageStore messages,
@@ -37,20 +36,8 @@ internal sealed class MailboxService(
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, IMailboxService.MaxPageSize);
         var (_, folder) = await RequireFolderAsync(accountId, folderPath, cancellationToken);
-        // Note: this query belongs in MessageStore (as ListPageAsync) and is here only while another branch owns Storage.
-        // One row more than the page says whether older messages follow; the index on (tenant, account, folder, uid)
-        // hands the rows over in order, so no more than offset + limit + 1 of them are visited.
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<IndexedMessage>(new CommandDefinition(
-            """
-            SELECT * FROM imapmail_message
-             WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId
-             ORDER BY uid DESC
-             LIMIT @take OFFSET @offset
-            """,
-            new { tenant = tenant.TenantId, accountId, folderId = folder.Id, take = limit + 1, offset },
-            cancellationToken: cancellationToken))).ToList();
-        return new MessagePage(rows.Take(limit).Select(ToHeader).ToList(), offset, rows.Count > limit);
+        var (rows, more) = await messages.ListPageAsync(accountId, folder.Id, offset, limit, cancellationToken);
+        return new MessagePage(rows.Select(ToHeader).ToList(), offset, more);
     }
 
     public async Task<Stream> OpenMessageAsync(long accountId, string folderPath, long uid, CancellationToken cancellationToken = default)

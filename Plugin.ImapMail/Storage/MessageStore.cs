@@ -57,11 +57,11 @@ internal sealed partial class MessageStore(IHostDatabase database, ITenantContex
             $"""
             SELECT f.path, m.uid FROM imapmail_message m
               JOIN imapmail_folder f ON f.tenant_id = m.tenant_id AND f.id = m.folder_id
-             WHERE m.tenant_id = @tenant AND m.account_id = @accountId AND f.state <> 'deleted'
+             WHERE m.tenant_id = @tenant AND m.account_id = @accountId AND f.state <> @deleted
                AND {(byFingerprint ? "m.fingerprint = @key AND (m.message_id IS NULL OR m.message_id = '')" : "m.message_id = @key")}
              ORDER BY m.id
             """,
-            new { tenant = tenant.TenantId, accountId, key = byFingerprint ? linkKey[3..] : linkKey },
+            new { tenant = tenant.TenantId, accountId, key = byFingerprint ? linkKey[3..] : linkKey, deleted = FolderStates.Names[FolderState.Deleted] },
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
@@ -91,44 +91,55 @@ internal sealed partial class MessageStore(IHostDatabase database, ITenantContex
     }
 
     /// <summary>Removes the messages that left the server, in one transaction.</summary>
-    public async Task<int> DeleteUidsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<long> uids, CancellationToken cancellationToken = default)
-    {
-        if (uids.Count == 0)
-        {
-            return 0;
-        }
-
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var removed = await connection.ExecuteAsync(new CommandDefinition(
+    public Task<int> DeleteUidsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<long> uids, CancellationToken cancellationToken = default) =>
+        ExecuteEachAsync(
             "DELETE FROM imapmail_message WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND uid = @uid",
-            uids.Select(uid => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, uid }),
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return removed;
-    }
+            uids.Select(uid => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, uid }).ToList(),
+            cancellationToken);
 
     /// <summary>Writes changed flags (and mod-sequences), in one transaction.</summary>
-    public async Task<int> UpdateFlagsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<FlagChange> changes, CancellationToken cancellationToken = default)
-    {
-        if (changes.Count == 0)
-        {
-            return 0;
-        }
-
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
+    public Task<int> UpdateFlagsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<FlagChange> changes, CancellationToken cancellationToken = default) =>
+        ExecuteEachAsync(
             """
             UPDATE imapmail_message SET flags = @Flags, keywords = @Keywords, modseq = COALESCE(@Modseq, modseq)
              WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND uid = @Uid
             """,
-            changes.Select(c => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, c.Uid, c.Flags, c.Keywords, c.Modseq }),
-            transaction,
-            cancellationToken: cancellationToken));
+            changes.Select(c => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, c.Uid, c.Flags, c.Keywords, c.Modseq }).ToList(),
+            cancellationToken);
+
+    /// <summary>
+    /// A page of a folder's messages, newest UID first: <paramref name="limit"/> rows after skipping <paramref name="offset"/>,
+    /// and whether older ones follow. The index on (tenant, account, folder, uid) hands the rows over in order, so no
+    /// more than offset + limit + 1 of them are visited.
+    /// </summary>
+    public async Task<(IReadOnlyList<IndexedMessage> Rows, bool More)> ListPageAsync(long accountId, long folderId, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<IndexedMessage>(new CommandDefinition(
+            """
+            SELECT * FROM imapmail_message
+             WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId
+             ORDER BY uid DESC
+             LIMIT @take OFFSET @offset
+            """,
+            new { tenant = tenant.TenantId, accountId, folderId, take = limit + 1, offset },
+            cancellationToken: cancellationToken))).ToList();
+        return (rows.Take(limit).ToList(), rows.Count > limit);
+    }
+
+    /// <summary>Runs one statement for each row, all in one transaction; nothing is done for no rows.</summary>
+    private async Task<int> ExecuteEachAsync(string sql, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, rows, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return updated;
+        return changed;
     }
 }
 

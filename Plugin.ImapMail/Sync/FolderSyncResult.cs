@@ -6,20 +6,44 @@ namespace Plugin.ImapMail.Sync;
 /// </summary>
 internal sealed class FolderSyncResult
 {
-    public int New { get; set; }
+    public int New { get; private set; }
 
-    public int Updated { get; set; }
+    public int Updated { get; private set; }
 
-    public int Vanished { get; set; }
+    public int Vanished { get; private set; }
 
-    public bool Reimported { get; set; }
+    public bool Reimported { get; private set; }
+
+    /// <summary>New messages stored (one batch).</summary>
+    public void AddNew(int stored) => New += stored;
+
+    /// <summary>Messages whose flags changed, written.</summary>
+    public void AddUpdated(int written) => Updated += written;
+
+    /// <summary>Messages that left the server, removed from the index.</summary>
+    public void AddVanished(int removed) => Vanished += removed;
+
+    /// <summary>The folder's index was emptied to be imported again (a new UIDVALIDITY, or a pending ReIndex).</summary>
+    public void StartedOver() => Reimported = true;
 
     /// <summary>
-    /// UIDs whose FETCH broke the response parser, with how far down they are: 1 = fetch them one at a time with their
-    /// headers as a body section (no ENVELOPE or BODYSTRUCTURE literals), 2 = quarantined (only flags, size and date).
-    /// Kept across the reconnects of one run, since a parse failure costs the connection.
+    /// UIDs whose FETCH broke the response parser, with the step of the ladder they are on. Kept across the reconnects
+    /// of one run, since a parse failure costs the connection.
     /// </summary>
-    public Dictionary<long, int> Suspects { get; } = [];
+    public Dictionary<long, SuspectStep> Suspects { get; } = [];
+}
+
+/// <summary>The ladder a message goes down when the server's description of it breaks the parser.</summary>
+internal enum SuspectStep
+{
+    /// <summary>Fetched alone, with the usual items (its batch broke the parser; maybe another message did).</summary>
+    Alone,
+
+    /// <summary>Fetched alone with its headers as a body section (no ENVELOPE or BODYSTRUCTURE literals).</summary>
+    HeadersOnly,
+
+    /// <summary>Indexed from its flags, size and date only; the message stays on the server, whole.</summary>
+    Quarantined,
 }
 
 /// <summary>A FETCH of new messages broke MailKit's parser (the connection is gone with it); these UIDs go down a level.</summary>

@@ -75,7 +75,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
             // UIDVALIDITY changed (or a ReIndex is pending): every UID we hold is meaningless. Start the folder over.
             logger.LogInformation("Folder {FolderId}: UIDVALIDITY {Old} -> {New}, re-importing", stored.Id, stored.Synced?.Uidvalidity, uidvalidity);
             await messages.DeleteFolderContentAsync(job.AccountId, stored.Id, cancellationToken: cancellationToken);
-            job.Result.Reimported = true;
+            job.Result.StartedOver();
             return [];
         }
 
@@ -93,9 +93,9 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
     private async Task<(int Removed, int Updated)> StoreChangesAsync(FolderSyncJob job, long uidvalidity, Dictionary<long, LocalMessageState> local, ServerChanges changes, CancellationToken cancellationToken)
     {
         var removed = await messages.DeleteUidsAsync(job.AccountId, job.Folder.Id, uidvalidity, changes.VanishedHeld(local), cancellationToken);
-        job.Result.Vanished += removed;
+        job.Result.AddVanished(removed);
         var updated = await messages.UpdateFlagsAsync(job.AccountId, job.Folder.Id, uidvalidity, changes.RealFlagChanges(local), cancellationToken);
-        job.Result.Updated += updated;
+        job.Result.AddUpdated(updated);
         cancellationToken.ThrowIfCancellationRequested();
         return (removed, updated);
     }
@@ -163,7 +163,7 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                 await messages.UpsertBatchAsync(job.AccountId, rows, cancellationToken);
                 await job.Observer.StoredAsync(rows, cancellationToken);
                 added += rows.Count;
-                job.Result.New += rows.Count;
+                job.Result.AddNew(rows.Count);
                 job.Observer.Progressed(added, total);
             }
 
@@ -223,19 +223,19 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
         var rows = new List<IndexedMessage>();
         foreach (var uid in batch)
         {
-            var level = result.Suspects.GetValueOrDefault(uid.Id);
+            var step = result.Suspects.GetValueOrDefault(uid.Id, SuspectStep.Alone);
             IMessageSummary? summary;
             try
             {
-                var request = level switch
+                var request = step switch
                 {
-                    0 => new FetchRequest(MessageSummaryMapper.NewMessageItems),
-                    1 => new FetchRequest(MessageSummaryMapper.QuarantineItems, MessageSummaryMapper.CarefulHeaders),
+                    SuspectStep.Alone => new FetchRequest(MessageSummaryMapper.NewMessageItems),
+                    SuspectStep.HeadersOnly => new FetchRequest(MessageSummaryMapper.QuarantineItems, MessageSummaryMapper.CarefulHeaders),
                     _ => new FetchRequest(MessageSummaryMapper.QuarantineItems),
                 };
                 summary = (await folder.FetchAsync([uid], request, cancellationToken)).FirstOrDefault(s => s.UniqueId.Id == uid.Id);
             }
-            catch (ImapProtocolException ex) when (level < 2 && IsParseFailure(ex))
+            catch (ImapProtocolException ex) when (step != SuspectStep.Quarantined && IsParseFailure(ex))
             {
                 throw new SuspectMessagesException([uid.Id], ex);
             }
@@ -245,16 +245,16 @@ internal sealed class FolderSynchronizer(MessageStore messages, FolderStore fold
                 continue;
             }
 
-            if (level > 0)
+            if (step != SuspectStep.Alone)
             {
                 logger.LogWarning("Folder {FolderId} UID {Uid}: the server's description of this message could not be read; indexed {How}",
-                    folderId, uid.Id, level >= 2 ? "as quarantined" : "from its headers");
+                    folderId, uid.Id, step == SuspectStep.Quarantined ? "as quarantined" : "from its headers");
             }
 
-            rows.Add(level switch
+            rows.Add(step switch
             {
-                0 => MessageSummaryMapper.Map(summary, folderId, uidvalidity),
-                1 => MessageSummaryMapper.MapFromHeaders(summary, folderId, uidvalidity, quarantined: false),
+                SuspectStep.Alone => MessageSummaryMapper.Map(summary, folderId, uidvalidity),
+                SuspectStep.HeadersOnly => MessageSummaryMapper.MapFromHeaders(summary, folderId, uidvalidity, quarantined: false),
                 _ => MessageSummaryMapper.MapFromHeaders(summary, folderId, uidvalidity, quarantined: true),
             });
         }

@@ -310,7 +310,9 @@ internal sealed class MailDownloadService(
     {
         foreach (var uid in uids)
         {
-            result.Suspects[uid] = uids.Count > 1 && !result.Suspects.ContainsKey(uid) ? 0 : Math.Min(2, result.Suspects.GetValueOrDefault(uid) + 1);
+            result.Suspects[uid] = !result.Suspects.TryGetValue(uid, out var step)
+                ? uids.Count > 1 ? SuspectStep.Alone : SuspectStep.HeadersOnly
+                : step == SuspectStep.Alone ? SuspectStep.HeadersOnly : SuspectStep.Quarantined;
         }
     }
 
