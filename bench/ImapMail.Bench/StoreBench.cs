@@ -47,10 +47,11 @@ internal static class StoreBench
             var folders = new FolderStore(database, tenant);
             var store = new MessageStore(database, tenant);
             var batches = new List<IndexedMessage[]>();
-            for (var copy = 1; copy <= 10; copy++)
+            var tree = await folders.ApplyTreeAsync(accountId, Enumerable.Range(1, 10)
+                .Select(copy => new ServerFolder($"Copy{copy:D2}", $"Copy{copy:D2}", null, "/", "", null, "none", "none", true, Uidvalidity: 1)).ToList());
+            foreach (var folder in tree.OrderBy(f => f.Path, StringComparer.Ordinal))
             {
-                var folderId = await folders.UpsertAsync(accountId, new ServerFolder($"Copy{copy:D2}", $"Copy{copy:D2}", null, "/", "", null, "none", "none", true, Uidvalidity: 1), true);
-                batches.AddRange(summaries.Select(s => MessageSummaryMapper.Map(s, folderId, 1)).Chunk(1000));
+                batches.AddRange(summaries.Select(s => MessageSummaryMapper.Map(s, folder.Id, 1)).Chunk(1000));
             }
 
             if (way.StartsWith("store", StringComparison.Ordinal) && way.Length > 5)

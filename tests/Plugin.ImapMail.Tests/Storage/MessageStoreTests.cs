@@ -54,8 +54,8 @@ public sealed class MessageStoreTests
     {
         var harness = await ModuleHarness.CreateAsync(await TestDatabase.CreateAsync(dialect));
         var accountId = await harness.Get<AccountStore>().InsertAsync(Settings(), "x", null);
-        var folderId = await harness.Get<FolderStore>().UpsertAsync(accountId,
-            new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, Uidvalidity: 7), tickIfNew: true);
+        var folderId = Assert.Single(await harness.Get<FolderStore>().ApplyTreeAsync(accountId,
+            [new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, Uidvalidity: 7)])).Id;
         return (harness, accountId, folderId);
     }
 
@@ -175,8 +175,8 @@ public sealed class MessageStoreTests
         await using var one = await ModuleHarness.CreateAsync(database, tenantId: 1);
         await using var two = await ModuleHarness.CreateAsync(database, tenantId: 2);
         var accountId = await one.Get<AccountStore>().InsertAsync(Settings(), "x", null);
-        var folderId = await one.Get<FolderStore>().UpsertAsync(accountId,
-            new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, Uidvalidity: 7), tickIfNew: true);
+        var folderId = Assert.Single(await one.Get<FolderStore>().ApplyTreeAsync(accountId,
+            [new ServerFolder("INBOX", "INBOX", null, "/", "", null, "inbox", "specialuse", true, Uidvalidity: 7)])).Id;
 
         await one.Get<MessageStore>().UpsertBatchAsync(accountId, [Message(folderId, 1, flags: 1)]);
         await two.Get<MessageStore>().UpsertBatchAsync(accountId, [Message(folderId, 1, flags: 8)]);
