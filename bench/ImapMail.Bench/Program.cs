@@ -6,6 +6,10 @@ using MailKit.Search;
 using MailKit.Security;
 
 // The benchmark's helpers that talk IMAP directly (never through the module):
+//   link ACCOUNT-ID SQLITE-DB KEY-FILE CRM-FILE [ROUNDS]
+//                                           CRM linking alone (no IMAP): the index's messages after a Download, their
+//                                           links deleted and made again per batch by CrmLinker, ROUNDS times (3);
+//                                           prints time and bytes allocated per message of the last round
 //   socket HOST PORT USER PASSWORD-FILE     the server's own speed, the lower bound: one plain socket sends the
 //                                           Download's FETCH (batches of 1,000 UIDs) for every folder and only frames
 //                                           lines and literals; nothing is parsed
@@ -28,6 +32,12 @@ using MailKit.Security;
 //                                           that folder alone (IChangedFolderDownload, skipTree), timed
 var culture = CultureInfo.InvariantCulture;
 var verb = args[0];
+if (verb == "link")
+{
+    await ImapMail.Bench.LinkBench.RunAsync(long.Parse(args[1], culture), args[2], args[3], args[4], args.Length > 5 ? int.Parse(args[5], culture) : 3);
+    return;
+}
+
 var (host, port, user, password) = (args[1], int.Parse(args[2], culture), args[3], File.ReadAllText(args[4]).Trim());
 if (verb == "socket")
 {

@@ -22,20 +22,8 @@ internal static class PushBench
 {
     public static async Task RunAsync(long accountId, string db, string keyFile, string crmFile, string warmFolder, string folder, Func<string, Task> mutate)
     {
-        var database = new HostDatabase(SqlDialect.Sqlite, db);
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.ClearProviders().SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<IHostDatabase>(database);
-        services.AddSingleton<ITenantContext>(new HostTenantContext(1, "admin", true, CultureInfo.InvariantCulture));
-        services.AddSingleton<ISecretProtector>(new KeyFileSecretProtector(keyFile));
-        services.AddSingleton<ICrmDirectory>(new JsonCrmDirectory(crmFile));
-        services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(null));
-        services.AddSingleton(new MailServiceOptions { Culture = CultureInfo.InvariantCulture });
-        services.AddSingleton<IAccountHealthListener>(new NoHealthListener());
-        var module = new Plugin.ImapMail.ImapMailModule();
-        module.ConfigureServices(services);
-        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        await module.StartAsync(provider);
+        var (database, provider) = await StartModuleAsync(db, keyFile, crmFile);
+        await using var _ = provider;
 
         async Task<(long Ms, DownloadSummary Summary)> SyncAsync(string path)
         {
@@ -55,6 +43,26 @@ internal static class PushBench
         var (ms, s) = await SyncAsync(folder);
         Console.WriteLine($"{{\"elapsedMs\": {ms}, \"new\": {s.New}, \"updated\": {s.Updated}, \"vanished\": {s.Vanished}}}");
         await database.DisposeAsync();
+    }
+
+    /// <summary>The module started on a SQLite database as the reference host starts it (host services, then the module's).</summary>
+    public static async Task<(HostDatabase Database, ServiceProvider Provider)> StartModuleAsync(string db, string keyFile, string crmFile)
+    {
+        var database = new HostDatabase(SqlDialect.Sqlite, db);
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IHostDatabase>(database);
+        services.AddSingleton<ITenantContext>(new HostTenantContext(1, "admin", true, CultureInfo.InvariantCulture));
+        services.AddSingleton<ISecretProtector>(new KeyFileSecretProtector(keyFile));
+        services.AddSingleton<ICrmDirectory>(new JsonCrmDirectory(crmFile));
+        services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(null));
+        services.AddSingleton(new MailServiceOptions { Culture = CultureInfo.InvariantCulture });
+        services.AddSingleton<IAccountHealthListener>(new NoHealthListener());
+        var module = new Plugin.ImapMail.ImapMailModule();
+        module.ConfigureServices(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await module.StartAsync(provider);
+        return (database, provider);
     }
 
     private sealed class NoHealthListener : IAccountHealthListener
