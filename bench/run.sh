@@ -7,7 +7,8 @@
 #   2. the module's first Download of all ten folders into SQLite (through the reference host), and into PostgreSQL
 #      (a private server, as bench/setup.sh starts it), with the host process's CPU time per message
 #   3. a second Download with nothing changed
-#   4. a Download after 100 new messages, 1,000 flag changes and 100 expunges in one folder
+#   4. a Download after 100 new messages, 1,000 flag changes and 100 expunges in one folder; 4b. the same change
+#      through the always-on service's push path (only the changed folder synchronised, no LIST-STATUS of the tree)
 #   5. mbsync (isync) pulling the same mailbox: first sync and no-change resync
 # and the module's peak memory for 60,460 messages against one copy (6,046). Run as root: bash bench/run.sh
 BENCH_KEEP=0
@@ -49,6 +50,12 @@ between="n=\$(cat $work/round); echo \$((n+1)) > $work/round; $tool mutate 127.0
 incr_json=$(host download "$big" --all --json --quiet --repeat 3 --between "$between" --db "$work/big.db")
 incr=$(echo "$incr_json" | json "['elapsedMs']")
 incr_counts=$(echo "$incr_json" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['new'], d['updated'], d['vanished'])")
+# 4b. The same change through the always-on service's push path: the changed folder is known, so only it is
+# synchronised (IChangedFolderDownload, no LIST-STATUS of the tree). One process with the module loaded as the host
+# loads it: a warm-up change and sync in Copy04, then the measured change and sync in Copy05.
+push_json=$($tool push 127.0.0.1 $port big "$work/password" "$big" "$work/big.db" "$work/big.db.key" "$work/crm.json" Copy04 Copy05)
+push=$(echo "$push_json" | json "['elapsedMs']")
+push_counts=$(echo "$push_json" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['new'], d['updated'], d['vanished'])")
 
 small=$(add_account small "$work/small.db")
 small_mem=$(host download "$small" --all --json --quiet --db "$work/small.db" | json "['peakWorkingSetMb']")
@@ -103,8 +110,10 @@ mb_count=$(find "$work/mbsync/mail" -type f -path '*/cur/*' -o -type f -path '*/
 
 bench_stop
 
-python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" "$first_cpu" "$pg_first" "$pg_cpu" "$pg_mem" "$pg_small_mem" "$pg_new" <<'PY'
+python3 - "$socket" "$raw" "$first" "$again" "$incr" "$mb_first" "$mb_again" "$first_mem" "$small_mem" "$first_new" "$again_skipped" "$incr_counts" "$mb_count" "$again_warm" "$nolink_ms" "$lookups" "$links" "$first_cpu" "$pg_first" "$pg_cpu" "$pg_mem" "$pg_small_mem" "$pg_new" "$push" "$push_counts" <<'PY'
 import sys
+push, push_counts = int(sys.argv[24]), sys.argv[25]
+del sys.argv[24:26]
 first_cpu, pg_first, pg_cpu, pg_mem, pg_small_mem, pg_new = (int(x) for x in sys.argv[18:24])
 del sys.argv[18:24]
 socket = int(sys.argv.pop(1))
@@ -125,6 +134,7 @@ print('| CPU time per message of the host process, first Download (SQLite / Post
 print('| 3. Download, nothing changed (%s folders skipped), module warm in its host | %d ms | %s | %s | < 100 ms, < 0.1x mbsync |' % (skipped, warm, r(warm, raw), r(warm, mba)))
 print('| 3b. the same, first Download of a fresh host process (JIT included) | %d ms | %s | %s | |' % (again, r(again, raw), r(again, mba)))
 print('| 4. Download after 100 new, 1,000 flagged, 100 expunged in one folder (new, updated, vanished = %s), warm | %d ms | %s | %s | < 300 ms |' % (counts, incr, r(incr, raw), r(incr, mba)))
+print('| 4b. the same change through the push path: only the changed folder synchronised, no LIST-STATUS (new, updated, vanished = %s), warm | %d ms | %s | %s | < 300 ms |' % (push_counts, push, r(push, raw), r(push, mba)))
 print('| 5a. mbsync first sync (%s files) | %d ms | %s | 1.00 | |' % (mbcount, mbf, r(mbf, raw)))
 print('| 5b. mbsync no-change resync | %d ms | %s | 1.00 | |' % (mba, r(mba, raw)))
 print('| peak memory, 60,460 vs 6,046 messages, SQLite | %d MB vs %d MB | | | < 200 MB, flat |' % (mem, small_mem))

@@ -120,9 +120,20 @@ internal sealed class CrmLinker(
             .Where(a => a.Length > 0)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        // Mail to or from an excluded address or domain is never linked.
-        var candidates = ParentsFirst(batch
-            .Where(m => !CrmMatcher.Participants(m, ownAddresses).Any(settings.IsExcluded))
+        // Mail to or from an excluded address or domain is never linked. Each message's participants are read once.
+        var participants = new Dictionary<IndexedMessage, IReadOnlyList<string>>(batch.Count, ReferenceEqualityComparer.Instance);
+        var included = new List<IndexedMessage>(batch.Count);
+        foreach (var message in batch)
+        {
+            var of = CrmMatcher.Participants(message, ownAddresses);
+            if (!of.Any(settings.IsExcluded))
+            {
+                participants.TryAdd(message, of);
+                included.Add(message);
+            }
+        }
+
+        var candidates = ParentsFirst(included
             .OrderBy(m => m.SentAt ?? m.InternalDate ?? 0)
             .ThenBy(m => m.Uid)
             .ToList());
@@ -149,7 +160,7 @@ internal sealed class CrmLinker(
             known[key] = keep[key].Select(l => (l.CustomerId, l.ContactId)).ToList();
         }
 
-        var addresses = candidates.SelectMany(m => CrmMatcher.Participants(m, ownAddresses)).Distinct().ToList();
+        var addresses = candidates.SelectMany(m => participants[m]).Distinct().ToList();
         var domains = addresses.Select(MailDomains.Of).OfType<string>().Where(d => !settings.IsFreeMail(d)).Distinct().ToList();
         var lookup = new CrmLookupResult([], []);
         if (addresses.Count > 0)
@@ -158,10 +169,11 @@ internal sealed class CrmLinker(
             lookup = await directory.LookupAsync(new CrmLookupRequest(addresses, domains), cancellationToken) ?? lookup;
         }
 
-        var desired = new List<DesiredLink>();
+        var index = new CrmLookupIndex(lookup);
+        var desired = new List<DesiredLink>(candidates.Count);
         foreach (var message in candidates)
         {
-            var found = CrmMatcher.Match(message, ownAddresses, known, lookup, settings);
+            var found = CrmMatcher.Match(message, participants[message], known, index, settings);
             desired.AddRange(found);
             if (message.MessageId is { } id && answered.Contains(id))
             {

@@ -21,11 +21,20 @@ internal sealed record CrmSettings
     /// <summary>Addresses and domains whose mail is never linked (nor logged on a card).</summary>
     public IReadOnlyList<string> Exclusions { get; init; } = [];
 
+    /// <summary><see cref="DefaultFreeMailDomains"/> as a set (the domain rule asks for every participant's domain).</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> DefaultFreeMail =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(DefaultFreeMailDomains, StringComparer.OrdinalIgnoreCase);
+
     public bool IsFreeMail(string domain) =>
-        DefaultFreeMailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase) || ExtraFreeMailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase);
+        DefaultFreeMail.Contains(domain) || (ExtraFreeMailDomains.Count > 0 && ExtraFreeMailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase));
 
     public bool IsExcluded(string address)
     {
+        if (Exclusions.Count == 0)
+        {
+            return false;
+        }
+
         var domain = MailDomains.Of(address);
         return Exclusions.Any(e => string.Equals(e, address, StringComparison.OrdinalIgnoreCase)
             || (domain is not null && string.Equals(e.TrimStart('@'), domain, StringComparison.OrdinalIgnoreCase)));

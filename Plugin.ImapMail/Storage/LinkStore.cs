@@ -86,7 +86,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
         }
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        foreach (var chunk in keys.Chunk(500))
+        foreach (var chunk in keys.Chunk(ChunkSize(keys.Count)))
         {
             all.AddRange(await connection.QueryAsync<CrmLink>(new CommandDefinition(
                 $"SELECT account_id, message_key, customer_id, contact_id, reason, manual_state FROM imapmail_crm_link WHERE tenant_id = @tenant AND {database.AnyOf("message_key", "keys")} AND {InForce}",
@@ -102,7 +102,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
     {
         var all = new List<CrmLink>();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        foreach (var chunk in keys.Chunk(500))
+        foreach (var chunk in keys.Chunk(ChunkSize(keys.Count)))
         {
             all.AddRange(await connection.QueryAsync<CrmLink>(new CommandDefinition(
                 $"SELECT id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified FROM imapmail_crm_link WHERE tenant_id = @tenant AND account_id = @accountId AND {database.AnyOf("message_key", "keys")}",
@@ -129,47 +129,128 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = DbValues.Now(clock);
-        var added = await connection.ExecuteAsync(new CommandDefinition(
-            replace ? ApplyReplacing : ApplyAdding,
-            add.Select(l => new
-            {
-                choice = LinkManualStates.Names[LinkManualState.Choice],
-                removed = LinkManualStates.Names[LinkManualState.Removed],
-                tenant = tenant.TenantId,
-                accountId,
-                l.MessageKey,
-                l.CustomerId,
-                l.ContactId,
-                reason = ReasonName(l.Reason),
-                state = l.NeedsChoice ? LinkManualStates.Names[LinkManualState.Choice] : null,
-                notified = l.NeedsChoice,
-                now,
-            }),
-            transaction,
-            cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE imapmail_crm_link SET manual_state = @removed, notified = @no WHERE tenant_id = @tenant AND id = @Id AND manual_state IS NULL",
-            remove.Select(r => new { tenant = tenant.TenantId, r.Id, no = false, removed = LinkManualStates.Names[LinkManualState.Removed] }),
-            transaction,
-            cancellationToken: cancellationToken));
+        var added = add.Count == 0 ? 0 : await UpsertAsync(connection, transaction, accountId, add, replace, cancellationToken);
+        var removed = LinkManualStates.Names[LinkManualState.Removed];
+        foreach (var chunk in remove.Count == 0 ? [] : remove.Select(r => r.Id).Chunk(ChunkSize(remove.Count)))
+        {
+            // One statement for the removals (of a chunk on SQLite), not one round trip per link.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE imapmail_crm_link SET manual_state = @removed, notified = @no WHERE tenant_id = @tenant AND {database.AnyOf("id", "ids")} AND manual_state IS NULL",
+                new { tenant = tenant.TenantId, ids = chunk, no = false, removed },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return added;
     }
 
+    /// <summary>One row of a batch of links as both write paths take it.</summary>
+    internal readonly record struct LinkRow(string MessageKey, string CustomerId, string? ContactId, string Reason, string? ManualState, bool Notified);
+
+    /// <summary>
+    /// Writes the links: on PostgreSQL (an Npgsql connection) by binary COPY into a temporary table and one upsert from it;
+    /// otherwise (SQLite) by one prepared upsert whose parameters are made once and only get new values per row. Both
+    /// keep the row-by-row upsert exactly; a batch naming one (message, customer) twice goes row by row, since one
+    /// statement may not touch a row twice. Returns the rows added or changed.
+    /// </summary>
+    private async Task<int> UpsertAsync(DbConnection connection, DbTransaction transaction, long accountId, IReadOnlyList<DesiredLink> add, bool replace, CancellationToken cancellationToken)
+    {
+        var choice = LinkManualStates.Names[LinkManualState.Choice];
+        var rows = new LinkRow[add.Count];
+        var keys = new HashSet<(string, string)>(add.Count);
+        var repeats = false;
+        for (var i = 0; i < add.Count; i++)
+        {
+            var l = add[i];
+            rows[i] = new LinkRow(l.MessageKey, l.CustomerId, l.ContactId, ReasonName(l.Reason), l.NeedsChoice ? choice : null, l.NeedsChoice);
+            repeats |= !keys.Add((l.MessageKey, l.CustomerId));
+        }
+
+        var onConflict = replace ? OnConflictReplacing : OnConflictAdding;
+        var now = DbValues.Now(clock);
+
+        // Note: Npgsql's types are touched only on PostgreSQL, so a host without Npgsql never loads it.
+        if (!repeats && database.Dialect == SqlDialect.PostgreSql
+            && await LinkStoreCopy.TryStageAsync(connection, transaction, rows, cancellationToken))
+        {
+            var upserted = await connection.ExecuteAsync(new CommandDefinition(
+                LinkStoreCopy.UpsertFromStage(onConflict),
+                new { tenant = tenant.TenantId, accountId, now, choice, removed = LinkManualStates.Names[LinkManualState.Removed] },
+                transaction,
+                cancellationToken: cancellationToken));
+            await LinkStoreCopy.DropStageAsync(connection, transaction, cancellationToken);
+            return upserted;
+        }
+
+        return await UpsertPreparedAsync(connection, transaction, accountId, rows, onConflict, now, cancellationToken);
+    }
+
+    private async Task<int> UpsertPreparedAsync(DbConnection connection, DbTransaction transaction, long accountId, LinkRow[] rows, string onConflict, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertValues + "\n" + onConflict;
+        DbParameter Add(string name, System.Data.DbType type, object? value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
+
+        Add("@tenant", System.Data.DbType.Int64, tenant.TenantId);
+        Add("@accountId", System.Data.DbType.Int64, accountId);
+        Add("@now", System.Data.DbType.Int64, now);
+        Add("@choice", System.Data.DbType.String, LinkManualStates.Names[LinkManualState.Choice]);
+        Add("@removed", System.Data.DbType.String, LinkManualStates.Names[LinkManualState.Removed]);
+        var messageKey = Add("@MessageKey", System.Data.DbType.String, null);
+        var customerId = Add("@CustomerId", System.Data.DbType.String, null);
+        var contactId = Add("@ContactId", System.Data.DbType.String, null);
+        var reason = Add("@reason", System.Data.DbType.String, null);
+        var state = Add("@state", System.Data.DbType.String, null);
+        var notified = Add("@notified", System.Data.DbType.Boolean, false);
+        await command.PrepareAsync(cancellationToken);
+
+        var changed = 0;
+        foreach (var row in rows)
+        {
+            messageKey.Value = row.MessageKey;
+            customerId.Value = row.CustomerId;
+            contactId.Value = (object?)row.ContactId ?? DBNull.Value;
+            reason.Value = row.Reason;
+            state.Value = (object?)row.ManualState ?? DBNull.Value;
+            notified.Value = row.Notified;
+            changed += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// How many ids or keys one statement takes: all of them on PostgreSQL (one array parameter, one round trip); 500 on
+    /// SQLite, where Dapper expands a list into one parameter per value.
+    /// </summary>
+    private int ChunkSize(int count) => database.Dialect == SqlDialect.PostgreSql ? Math.Max(count, 1) : 500;
+
     private static string ReasonName(CrmLinkReason reason) => reason.ToString().ToLowerInvariant();
 
-    private const string ApplyAdding = """
+    private const string InsertValues = """
         INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
         VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+        """;
+
+    /// <summary>A new link, or a link waiting for a person's choice or a removal not yet told, made a link again.</summary>
+    private const string OnConflictAdding = """
         ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
             reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
          WHERE excluded.manual_state IS NULL AND imapmail_crm_link.manual_state IN (@choice, @removed)
         """;
 
-    private const string ApplyReplacing = """
-        INSERT INTO imapmail_crm_link (tenant_id, account_id, message_key, customer_id, contact_id, reason, manual_state, notified, created_at)
-        VALUES (@tenant, @accountId, @MessageKey, @CustomerId, @ContactId, @reason, @state, @notified, @now)
+    /// <summary>As <see cref="OnConflictAdding"/>, and an automatic link the chain now gives another reason or contact.</summary>
+    private const string OnConflictReplacing = """
         ON CONFLICT (account_id, message_key, customer_id) DO UPDATE SET
             reason = excluded.reason, contact_id = excluded.contact_id, manual_state = excluded.manual_state, notified = excluded.notified
          WHERE excluded.manual_state IS NULL
@@ -201,7 +282,7 @@ internal sealed class LinkStore(IHostDatabase database, ITenantContext tenant, T
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var chunk in ids.Chunk(500))
+        foreach (var chunk in ids.Chunk(ChunkSize(ids.Count)))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM imapmail_crm_link WHERE tenant_id = @tenant AND {database.AnyOf("id", "ids")} AND manual_state = @removed",

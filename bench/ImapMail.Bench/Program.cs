@@ -6,6 +6,10 @@ using MailKit.Search;
 using MailKit.Security;
 
 // The benchmark's helpers that talk IMAP directly (never through the module):
+//   link ACCOUNT-ID SQLITE-DB KEY-FILE CRM-FILE [ROUNDS]
+//                                           CRM linking alone (no IMAP): the index's messages after a Download, their
+//                                           links deleted and made again per batch by CrmLinker, ROUNDS times (3);
+//                                           prints time and bytes allocated per message of the last round
 //   socket HOST PORT USER PASSWORD-FILE     the server's own speed, the lower bound: one plain socket sends the
 //                                           Download's FETCH (batches of 1,000 UIDs) for every folder and only frames
 //                                           lines and literals; nothing is parsed
@@ -21,8 +25,19 @@ using MailKit.Security;
 //                                           per prepared INSERT on SQLite; COPY on PostgreSQL)
 //   mutate HOST PORT USER PASSWORD-FILE FOLDER NEW FLAGS EXPUNGES
 //                                           another client's changes: append NEW messages, flag FLAGS, expunge EXPUNGES
+//   push HOST PORT USER PASSWORD-FILE ACCOUNT-ID SQLITE-DB KEY-FILE CRM-FILE WARM-FOLDER FOLDER
+//                                           the always-on service's push path: the module wired in this process as the
+//                                           reference host wires it; 100 new, 1,000 flagged, 100 expunged in
+//                                           WARM-FOLDER and its sync (warm-up), then the same in FOLDER and the sync of
+//                                           that folder alone (IChangedFolderDownload, skipTree), timed
 var culture = CultureInfo.InvariantCulture;
 var verb = args[0];
+if (verb == "link")
+{
+    await ImapMail.Bench.LinkBench.RunAsync(long.Parse(args[1], culture), args[2], args[3], args[4], args.Length > 5 ? int.Parse(args[5], culture) : 3);
+    return;
+}
+
 var (host, port, user, password) = (args[1], int.Parse(args[2], culture), args[3], File.ReadAllText(args[4]).Trim());
 if (verb == "socket")
 {
@@ -102,8 +117,21 @@ else if (verb == "store")
 }
 else if (verb == "mutate")
 {
-    var folder = await client.GetFolderAsync(args[5]);
     var (add, flag, expunge) = (int.Parse(args[6], culture), int.Parse(args[7], culture), int.Parse(args[8], culture));
+    await MutateAsync(args[5], add, flag, expunge);
+    Console.WriteLine($"{{\"appended\": {add}, \"flagged\": {flag}, \"expunged\": {expunge}}}");
+}
+else if (verb == "push")
+{
+    var accountId = long.Parse(args[5], culture);
+    await ImapMail.Bench.PushBench.RunAsync(accountId, args[6], args[7], args[8], args[9], args[10], f => MutateAsync(f, 100, 1000, 100));
+}
+
+await client.DisconnectAsync(true);
+
+async Task MutateAsync(string path, int add, int flag, int expunge)
+{
+    var folder = await client.GetFolderAsync(path);
     await folder.OpenAsync(FolderAccess.ReadWrite);
     var uids = await folder.SearchAsync(SearchQuery.All);
     await folder.AddFlagsAsync(uids.Take(flag).ToList(), MessageFlags.Flagged, silent: true);
@@ -115,7 +143,6 @@ else if (verb == "mutate")
             $"Bench {i}", new MimeKit.TextPart("plain") { Text = "Hello " + i }), MessageFlags.None))
         .ToList();
     await folder.AppendAsync(requests);
-    Console.WriteLine($"{{\"appended\": {add}, \"flagged\": {flag}, \"expunged\": {expunge}}}");
+    await folder.CloseAsync();
 }
-
 await client.DisconnectAsync(true);
