@@ -28,46 +28,20 @@ internal static class LinkStoreCopy
         """;
 
     /// <summary>Stages the rows when the connection is Npgsql's; false (nothing done) for any other connection.</summary>
-    public static async Task<bool> TryStageAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<LinkStore.LinkRow> rows, CancellationToken cancellationToken)
-    {
-        if (connection is not NpgsqlConnection npgsql || transaction is not NpgsqlTransaction inTransaction)
-        {
-            return false;
-        }
-
-        await using (var create = new NpgsqlCommand(CreateStage, npgsql, inTransaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var importer = await npgsql.BeginBinaryImportAsync(Copy, cancellationToken))
-        {
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var row = rows[i];
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync((long)i, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(row.MessageKey, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(row.CustomerId, NpgsqlDbType.Text, cancellationToken);
-                await WriteAsync(importer, row.ContactId, cancellationToken);
-                await importer.WriteAsync(row.Reason, NpgsqlDbType.Text, cancellationToken);
-                await WriteAsync(importer, row.ManualState, cancellationToken);
-                await importer.WriteAsync(row.Notified, NpgsqlDbType.Boolean, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
-        return true;
-    }
+    public static Task<bool> TryStageAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<LinkStore.LinkRow> rows, CancellationToken cancellationToken) =>
+        PostgresStage.TryFillAsync(connection, transaction, CreateStage, Copy, rows, WriteRowAsync, cancellationToken);
 
     /// <summary>Drops the stage (it would go at commit anyway), so a second batch in the same transaction can make it again.</summary>
-    public static async Task DropStageAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var drop = new NpgsqlCommand($"DROP TABLE {Stage}", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task DropStageAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        PostgresStage.ExecuteAsync(connection, transaction, $"DROP TABLE {Stage}", cancellationToken);
 
-    private static Task WriteAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, LinkStore.LinkRow row, CancellationToken cancellationToken)
+    {
+        await importer.WriteAsync(row.MessageKey, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.CustomerId, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteNullableAsync(row.ContactId, cancellationToken);
+        await importer.WriteAsync(row.Reason, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteNullableAsync(row.ManualState, cancellationToken);
+        await importer.WriteAsync(row.Notified, NpgsqlDbType.Boolean, cancellationToken);
+    }
 }

@@ -33,62 +33,39 @@ internal static class MessageStoreCopy
     /// <summary>Upserts the rows when the connection is Npgsql's; false (nothing done) for any other connection.</summary>
     public static async Task<bool> TryUpsertAsync(DbConnection connection, DbTransaction transaction, long tenantId, long accountId, IReadOnlyList<IndexedMessage> rows, CancellationToken cancellationToken)
     {
-        if (connection is not NpgsqlConnection npgsql || transaction is not NpgsqlTransaction inTransaction)
+        if (!await PostgresStage.TryFillAsync(connection, transaction, CreateStage, Copy, rows, (importer, m, ct) => WriteRowAsync(importer, tenantId, accountId, m, ct), cancellationToken))
         {
             return false;
         }
 
-        await using (var create = new NpgsqlCommand(CreateStage, npgsql, inTransaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var importer = await npgsql.BeginBinaryImportAsync(Copy, cancellationToken))
-        {
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var m = rows[i];
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync((long)i, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(tenantId, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(accountId, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(m.FolderId, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(m.Uidvalidity, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(m.Uid, NpgsqlDbType.Bigint, cancellationToken);
-                await WriteAsync(importer, m.Modseq, cancellationToken);
-                await importer.WriteAsync(m.Flags, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(m.Keywords, NpgsqlDbType.Text, cancellationToken);
-                await WriteAsync(importer, m.MessageId, cancellationToken);
-                await WriteAsync(importer, m.InReplyTo, cancellationToken);
-                await WriteAsync(importer, m.Refs, cancellationToken);
-                await WriteAsync(importer, m.Subject, cancellationToken);
-                await WriteAsync(importer, m.FromAddr, cancellationToken);
-                await WriteAsync(importer, m.FromName, cancellationToken);
-                await WriteAsync(importer, m.ToAddrs, cancellationToken);
-                await WriteAsync(importer, m.CcAddrs, cancellationToken);
-                await WriteAsync(importer, m.ReplyTo, cancellationToken);
-                await WriteAsync(importer, m.SentAt, cancellationToken);
-                await WriteAsync(importer, m.InternalDate, cancellationToken);
-                await importer.WriteAsync(m.Size, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(m.HasAttachments, NpgsqlDbType.Boolean, cancellationToken);
-                await WriteAsync(importer, m.Preview, cancellationToken);
-                await importer.WriteAsync(m.Fingerprint, NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
-        await using (var upsert = new NpgsqlCommand(UpsertFromStage, npgsql, inTransaction))
-        {
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await PostgresStage.ExecuteAsync(connection, transaction, UpsertFromStage, cancellationToken);
         return true;
     }
 
-    private static Task WriteAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
-
-    private static Task WriteAsync(NpgsqlBinaryImporter importer, long? value, CancellationToken cancellationToken) =>
-        value is { } number ? importer.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, long tenantId, long accountId, IndexedMessage m, CancellationToken cancellationToken)
+    {
+        await importer.WriteAsync(tenantId, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(accountId, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(m.FolderId, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(m.Uidvalidity, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(m.Uid, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteNullableAsync(m.Modseq, cancellationToken);
+        await importer.WriteAsync(m.Flags, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(m.Keywords, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteNullableAsync(m.MessageId, cancellationToken);
+        await importer.WriteNullableAsync(m.InReplyTo, cancellationToken);
+        await importer.WriteNullableAsync(m.Refs, cancellationToken);
+        await importer.WriteNullableAsync(m.Subject, cancellationToken);
+        await importer.WriteNullableAsync(m.FromAddr, cancellationToken);
+        await importer.WriteNullableAsync(m.FromName, cancellationToken);
+        await importer.WriteNullableAsync(m.ToAddrs, cancellationToken);
+        await importer.WriteNullableAsync(m.CcAddrs, cancellationToken);
+        await importer.WriteNullableAsync(m.ReplyTo, cancellationToken);
+        await importer.WriteNullableAsync(m.SentAt, cancellationToken);
+        await importer.WriteNullableAsync(m.InternalDate, cancellationToken);
+        await importer.WriteAsync(m.Size, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(m.HasAttachments, NpgsqlDbType.Boolean, cancellationToken);
+        await importer.WriteNullableAsync(m.Preview, cancellationToken);
+        await importer.WriteAsync(m.Fingerprint, NpgsqlDbType.Text, cancellationToken);
+    }
 }
