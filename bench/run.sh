@@ -14,6 +14,9 @@
 BENCH_KEEP=0
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# Dovecot adds FETCH items (envelope, body structure, preview) to its cache only after repeated use: the first
+# passes over a fresh mailbox take about 2.5 times as long. Two passes warm it; then twice, the second taken.
+for warm in 1 2; do $tool socket 127.0.0.1 $port big "$work/password" >/dev/null; done
 $tool socket 127.0.0.1 $port big "$work/password" >/dev/null
 socket=$($tool socket 127.0.0.1 $port big "$work/password" | json "['elapsedMs']")
 raw=$($tool raw 127.0.0.1 $port big "$work/password" | json "['elapsedMs']")
@@ -125,7 +128,7 @@ mailkit = raw
 raw = socket
 print('| case | time | vs server (1) | vs mbsync | target |')
 print('|---|---:|---:|---:|---|')
-print('| 1. the server\'s own speed: a socket client that only frames the answer (same FETCH, batches of 1,000), second of two runs | %d ms | 1.00 | %s | |' % (socket, r(socket, mbf)))
+print('| 1. the server\'s own speed: a socket client that only frames the answer (same FETCH, batches of 1,000), server warmed by two passes, second of two runs | %d ms | 1.00 | %s | |' % (socket, r(socket, mbf)))
 print('| 1b. the same items fetched and parsed by MailKit alone, nothing stored | %d ms | %s | %s | |' % (mailkit, r(mailkit, socket), r(mailkit, mbf)))
 print('| 2. first Download, 10 folders, %s messages, SQLite, CRM linking on (%s links, %s directory lookups) | %d ms | %s | %s | <= 2x server |' % (new, links, lookups, first, r(first, raw), r(first, mbf)))
 print('| 2b. the same with "Link e-mail to CRM" off | %d ms | %s | %s | |' % (nolink, r(nolink, raw), r(nolink, mbf)))
