@@ -24,9 +24,12 @@ public sealed class ServiceFaultTests
     public async Task WatchingConnectionFault_IsNoticedAndReplaced_AndPushWorksAgain(string @case, ProxyAct act)
     {
         var server = await DovecotServer.StartOnceAsync(new DovecotOptions("dovecot-idle", Capabilities: PushTests.NoNotify));
-        // Only the first connection (the first watcher) meets the fault; the others pass untouched.
+        // Only the first watcher meets the fault: every connection opened before the fault armed with it (the first
+        // IDLE sets it off; the service's synchronising connections never send IDLE), none opened after.
+        FaultProxy? armed = null;
         await using var proxy = new FaultProxy(server.Host, server.ImapPort,
-            n => n == 2 ? new ProxyFault("^\\S+ IDLE", 0, act, Delay: TimeSpan.FromSeconds(20)) : null);
+            n => n >= 2 && armed?.Injected is null or 0 ? new ProxyFault("^\\S+ IDLE", 0, act, Delay: TimeSpan.FromSeconds(20)) : null);
+        armed = proxy;
         await using var scenario = await ServiceScenario.CreateAsync(server, port: proxy.Port, timeoutSeconds: 5);
         await scenario.Sync.DownloadAsync(); // connection 1
         await scenario.Service.StartAsync();
