@@ -3,10 +3,7 @@ using System.Globalization;
 using DevHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Plugin.ImapMail.Contracts.Crm;
 using Plugin.ImapMail.Contracts.Hosting;
-using Plugin.ImapMail.Contracts.Mail;
-using Plugin.ImapMail.Contracts.Service;
 using Plugin.ImapMail.Contracts.Sync;
 
 namespace ImapMail.Bench;
@@ -45,28 +42,14 @@ internal static class PushBench
         await database.DisposeAsync();
     }
 
-    /// <summary>The module started on a SQLite database as the reference host starts it (host services, then the module's).</summary>
+    /// <summary>The module started on a SQLite database through the reference hosts' own wiring (host services, then the module's).</summary>
     public static async Task<(HostDatabase Database, ServiceProvider Provider)> StartModuleAsync(string db, string keyFile, string crmFile)
     {
         var database = new HostDatabase(SqlDialect.Sqlite, db);
         var services = new ServiceCollection();
         services.AddLogging(b => b.ClearProviders().SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<IHostDatabase>(database);
-        services.AddSingleton<ITenantContext>(new HostTenantContext(1, "admin", true, CultureInfo.InvariantCulture));
-        services.AddSingleton<ISecretProtector>(new KeyFileSecretProtector(keyFile));
-        services.AddSingleton<ICrmDirectory>(new JsonCrmDirectory(crmFile));
-        services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(null));
-        services.AddSingleton(new MailServiceOptions { Culture = CultureInfo.InvariantCulture });
-        services.AddSingleton<IAccountHealthListener>(new NoHealthListener());
         var module = new Plugin.ImapMail.ImapMailModule();
-        module.ConfigureServices(services);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        await module.StartAsync(provider);
-        return (database, provider);
-    }
-
-    private sealed class NoHealthListener : IAccountHealthListener
-    {
-        public Task OnHealthChangedAsync(AccountHealthChange change, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        HostWiring.AddHostServices(services, module, database, new HostTenantContext(1, "admin", true, CultureInfo.InvariantCulture), keyFile, crmFile, null, CultureInfo.InvariantCulture, new HostWiring.NoHealthListener());
+        return (database, await HostWiring.StartAsync(services, module, database, CancellationToken.None));
     }
 }

@@ -14,7 +14,7 @@ internal static class HostWiring
     /// <summary>Registers the host's services and then the module's own (<see cref="IMailModule.ConfigureServices"/>).</summary>
     public static void AddHostServices(
         IServiceCollection services,
-        LoadedPlugin plugin,
+        IMailModule module,
         HostDatabase database,
         ITenantContext tenant,
         string keyFile,
@@ -30,7 +30,7 @@ internal static class HostWiring
         services.AddSingleton<ISystemMailTransport>(new SmtpRelayTransport(systemSmtp));
         services.AddSingleton(new MailServiceOptions { Culture = culture });
         services.AddSingleton(healthListener);
-        plugin.Module.ConfigureServices(services);
+        module.ConfigureServices(services);
     }
 
     /// <summary>The host database named by a dialect word and a target (file or connection string).</summary>
@@ -47,12 +47,12 @@ internal static class HostWiring
     }
 
     /// <summary>Builds the provider and starts the module (creates or upgrades its tables); disposes both when the start fails.</summary>
-    public static async Task<ServiceProvider> StartAsync(IServiceCollection services, LoadedPlugin plugin, HostDatabase database, CancellationToken cancellationToken)
+    public static async Task<ServiceProvider> StartAsync(IServiceCollection services, IMailModule module, HostDatabase database, CancellationToken cancellationToken)
     {
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
         {
-            await plugin.Module.StartAsync(provider, cancellationToken);
+            await module.StartAsync(provider, cancellationToken);
         }
         catch
         {
@@ -62,6 +62,12 @@ internal static class HostWiring
         }
 
         return provider;
+    }
+
+    /// <summary>For a host that does not follow account health (the web host shows it from the module's reader instead).</summary>
+    public sealed class NoHealthListener : IAccountHealthListener
+    {
+        public Task OnHealthChangedAsync(AccountHealthChange change, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     /// <summary>The logging the reference hosts use: one line per entry on standard error.</summary>

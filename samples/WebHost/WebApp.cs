@@ -24,8 +24,8 @@ internal static class WebApp
 
         var moduleServices = new ServiceCollection();
         HostWiring.AddStderrLogging(moduleServices, options.Verbose ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Warning);
-        HostWiring.AddHostServices(moduleServices, plugin, database, new WebTenantContext(), keyFile, options.Crm, options.SystemSmtp, culture, new NoHealthListener());
-        var module = await HostWiring.StartAsync(moduleServices, plugin, database, cancellationToken);
+        HostWiring.AddHostServices(moduleServices, plugin.Module, database, new WebTenantContext(), keyFile, options.Crm, options.SystemSmtp, culture, new HostWiring.NoHealthListener());
+        var module = await HostWiring.StartAsync(moduleServices, plugin.Module, database, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Url);
@@ -214,11 +214,6 @@ internal static class WebApp
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
         return next(context);
-    }
-
-    private sealed class NoHealthListener : IAccountHealthListener
-    {
-        public Task OnHealthChangedAsync(AccountHealthChange change, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }
 

@@ -51,8 +51,8 @@ internal sealed class HostRuntime : IAsyncDisposable
             services.AddSingleton<IOAuthTokenProvider>(sp => new FileTokenProvider(Path.GetFullPath(tokenFile), sp.GetRequiredService<ILogger<FileTokenProvider>>()));
         }
 
-        HostWiring.AddHostServices(services, plugin, database, tenant, keyFile, args.Get("crm"), args.Get("system-smtp"), culture, DevHost.Commands.ServeCommands.Listener);
-        var provider = await HostWiring.StartAsync(services, plugin, database, cancellationToken);
+        HostWiring.AddHostServices(services, plugin.Module, database, tenant, keyFile, args.Get("crm"), args.Get("system-smtp"), culture, DevHost.Commands.ServeCommands.Listener);
+        var provider = await HostWiring.StartAsync(services, plugin.Module, database, cancellationToken);
         return new HostRuntime(plugin, provider, database, tenant);
     }
 
