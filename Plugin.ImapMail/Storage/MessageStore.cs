@@ -90,22 +90,49 @@ internal sealed partial class MessageStore(IHostDatabase database, ITenantContex
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>Removes the messages that left the server, in one transaction.</summary>
-    public Task<int> DeleteUidsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<long> uids, CancellationToken cancellationToken = default) =>
-        ExecuteEachAsync(
-            "DELETE FROM imapmail_message WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND uid = @uid",
-            uids.Select(uid => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, uid }).ToList(),
-            cancellationToken);
+    /// <summary>Removes the messages that left the server, in one transaction: one statement per batch of UIDs, not per message.</summary>
+    public async Task<int> DeleteUidsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<long> uids, CancellationToken cancellationToken = default)
+    {
+        if (uids.Count == 0)
+        {
+            return 0;
+        }
+
+        var sql = $"DELETE FROM imapmail_message WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND {database.AnyOf("uid", "uids")}";
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var removed = 0;
+        // Batches keep SQLite's expanded list within its parameter limit.
+        foreach (var batch in uids.Chunk(Batches.Size))
+        {
+            removed += await connection.ExecuteAsync(new CommandDefinition(sql, new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, uids = batch }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
 
     /// <summary>Writes changed flags (and mod-sequences), in one transaction.</summary>
-    public Task<int> UpdateFlagsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<FlagChange> changes, CancellationToken cancellationToken = default) =>
-        ExecuteEachAsync(
+    public async Task<int> UpdateFlagsAsync(long accountId, long folderId, long uidvalidity, IReadOnlyCollection<FlagChange> changes, CancellationToken cancellationToken = default)
+    {
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE imapmail_message SET flags = @Flags, keywords = @Keywords, modseq = COALESCE(@Modseq, modseq)
              WHERE tenant_id = @tenant AND account_id = @accountId AND folder_id = @folderId AND uidvalidity = @uidvalidity AND uid = @Uid
             """,
-            changes.Select(c => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, c.Uid, c.Flags, c.Keywords, c.Modseq }).ToList(),
-            cancellationToken);
+            changes.Select(c => new { tenant = tenant.TenantId, accountId, folderId, uidvalidity, c.Uid, c.Flags, c.Keywords, c.Modseq }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
 
     /// <summary>
     /// A page of a folder's messages, newest UID first: <paramref name="limit"/> rows after skipping <paramref name="offset"/>,
@@ -125,21 +152,6 @@ internal sealed partial class MessageStore(IHostDatabase database, ITenantContex
             new { tenant = tenant.TenantId, accountId, folderId, take = limit + 1, offset },
             cancellationToken: cancellationToken))).ToList();
         return (rows.Take(limit).ToList(), rows.Count > limit);
-    }
-
-    /// <summary>Runs one statement for each row, all in one transaction; nothing is done for no rows.</summary>
-    private async Task<int> ExecuteEachAsync(string sql, IReadOnlyList<object> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return 0;
-        }
-
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, rows, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return changed;
     }
 }
 

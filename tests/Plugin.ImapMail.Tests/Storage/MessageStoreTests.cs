@@ -96,6 +96,28 @@ public sealed class MessageStoreTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task DeleteUids_MoreThanABatch_RemovesExactlyThose_AndNotAnotherUidvalidity(string dialect)
+    {
+        var (harness, accountId, folderId) = await CreateAsync(dialect);
+        await using var _ = harness;
+        var store = harness.Get<MessageStore>();
+        foreach (var chunk in Enumerable.Range(1, 3000).Chunk(1000))
+        {
+            await store.UpsertBatchAsync(accountId, chunk.Select(uid => Message(folderId, uid)).ToList());
+        }
+
+        // A message under an older UIDVALIDITY with a UID in the list stays: only the current one's go.
+        await store.UpsertBatchAsync(accountId, [new IndexedMessage { FolderId = folderId, Uidvalidity = 6, Uid = 2, Fingerprint = "old" }]);
+        var gone = Enumerable.Range(1, 3000).Where(uid => uid % 3 != 0).Select(uid => (long)uid).ToList();
+
+        Assert.Equal(2000, await store.DeleteUidsAsync(accountId, folderId, 7, gone));
+
+        var left = (await store.ListAsync(accountId, folderId)).Select(m => (m.Uidvalidity, m.Uid)).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => (7L, (long)i * 3)).Append((6L, 2L)).Order().ToList(), left);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task UpsertBatch_MessageAlreadyIndexed_GetsOnlyItsModseqFlagsAndKeywords(string dialect)
     {
         var (harness, accountId, folderId) = await CreateAsync(dialect);
