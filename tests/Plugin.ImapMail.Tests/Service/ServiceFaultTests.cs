@@ -34,7 +34,9 @@ public sealed class ServiceFaultTests
         await scenario.Sync.DownloadAsync(); // connection 1
         await scenario.Service.StartAsync();
 
-        await ServiceScenario.WaitUntilAsync(() => Task.FromResult(proxy.Injected == 1), TimeSpan.FromSeconds(20));
+        // The first watcher's IDLE comes after the service's first check; in a busy full run that took over 20 s.
+        await ServiceScenario.WaitUntilAsync(() => Task.FromResult(proxy.Injected == 1), TimeSpan.FromSeconds(60),
+            () => Task.FromResult($"client lines: {string.Join(" | ", proxy.ClientLines.Where(l => !l.Contains("LOGIN", StringComparison.Ordinal)).TakeLast(8))}"));
         // The fault is noticed (at once for a cut or BYE; for silence, when DONE or the NOOP gets no answer within the
         // account's 5 s timeout), the account shows it, and a new watcher takes over.
         await ServiceScenario.WaitUntilAsync(() => Task.FromResult(scenario.Changes.Any(c => c.Current.State == AccountHealthState.Retrying)), TimeSpan.FromSeconds(20),
